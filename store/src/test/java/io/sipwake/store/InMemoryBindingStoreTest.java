@@ -1,0 +1,9 @@
+package io.sipwake.store;
+
+class InMemoryBindingStoreTest extends BindingStoreContractTest {
+
+  @Override
+  BindingStore newStore(MutableClock clock) {
+    return new InMemoryBindingStore(clock);
+  }
+}
