@@ -96,9 +96,7 @@ public final class SqliteBindingStore implements BindingStore {
       throw new StoreException("Cannot open binding store " + file + ": the path must not contain '?'");
     }
     createParentDirectories(file);
-    if (Files.isDirectory(file)) {
-      throw new StoreException("Cannot open binding store " + file + ": it is a directory");
-    }
+    checkAccess(file);
     SQLiteDataSource sqlite = sqliteDataSource(file);
     probe(sqlite, file);
     MigrateResult migration = migrate(sqlite, file);
@@ -240,6 +238,27 @@ public final class SqliteBindingStore implements BindingStore {
     } catch (IOException e) {
       throw new StoreException("Cannot open binding store " + file + ": cannot create directory " + parent + ": " + e,
           e);
+    }
+  }
+
+  /**
+   * Names the usual permission problems up front; SQLite would report each of them only as "unable to open database
+   * file". The driver still has the last word.
+   */
+  private static void checkAccess(Path file) {
+    String problem = null;
+    Path dir = file.getParent();
+    if (Files.isDirectory(file)) {
+      problem = "it is a directory";
+    } else if (Files.exists(file) && !Files.isReadable(file)) {
+      problem = "no permission to read it";
+    } else if (Files.exists(file) && !Files.isWritable(file)) {
+      problem = "no permission to write it";
+    } else if (dir != null && !Files.isWritable(dir)) {
+      problem = "no permission to write in " + dir + " (SQLite creates the database and its -wal and -shm files there)";
+    }
+    if (problem != null) {
+      throw new StoreException("Cannot open binding store " + file + ": " + problem);
     }
   }
 

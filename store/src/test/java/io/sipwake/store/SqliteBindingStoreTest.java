@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,31 @@ class SqliteBindingStoreTest extends BindingStoreContractTest {
       assertThat(single(s, "SELECT count(*) FROM flyway_schema_history WHERE success = 1 AND version IS NOT NULL"))
           .isEqualTo("1");
       assertThat(single(s, "PRAGMA journal_mode")).isEqualTo("wal");
+    }
+  }
+
+  @Test
+  void failedPutAllChangesNothingAndTheStoreStaysUsable() throws SQLException {
+    Path file = dir.resolve("bindings.db");
+    try (BindingStore store = SqliteBindingStore.open(file, clock)) {
+      Binding before = binding(ALICE, "sip:before@192.0.2.1");
+      store.put(before);
+      try (Connection c = connect(file); Statement s = c.createStatement()) {
+        s.execute("CREATE TRIGGER boom BEFORE INSERT ON binding WHEN NEW.binding_key = 'sip:boom@192.0.2.1'"
+            + " BEGIN SELECT RAISE(ABORT, 'boom'); END");
+      }
+
+      assertThatThrownBy(() -> store.putAll(ALICE, List.of(binding(ALICE, "sip:fine@192.0.2.1"),
+          binding(ALICE, "sip:boom@192.0.2.1"))))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("putAll")
+          .hasMessageContaining(file.toString())
+          .hasMessageContaining("boom");
+
+      assertThat(store.loadAll()).containsExactly(before);
+      Binding after = binding(BOB, "sip:after@192.0.2.1");
+      store.put(after);
+      assertThat(store.loadAll()).containsExactlyInAnyOrder(before, after);
     }
   }
 
@@ -107,6 +133,15 @@ class SqliteBindingStoreTest extends BindingStoreContractTest {
     SqliteBindingStore.open(file, clock).close();
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
     assumeThat(Files.isReadable(file)).as("not running as root").isFalse();
+
+    assertThatThrownBy(() -> SqliteBindingStore.open(file, clock))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void pathWithQuestionMarkIsRefusedBecauseTheDriverWouldReadItAsParameters() {
+    Path file = dir.resolve("bindings.db?journal_mode=delete");
 
     assertThatThrownBy(() -> SqliteBindingStore.open(file, clock))
         .isInstanceOf(StoreException.class)

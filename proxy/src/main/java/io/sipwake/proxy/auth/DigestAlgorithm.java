@@ -45,7 +45,7 @@ public enum DigestAlgorithm {
 
     /**
      * The algorithm named by an {@code algorithm} parameter, compared case-insensitively because
-     * clients differ ("md5"). A missing parameter means MD5 (RFC 3261 §22.4), so {@code null} maps to
+     * clients differ ("md5"). A missing parameter means MD5 (RFC 7616 §3.3), so {@code null} maps to
      * {@link #MD5}.
      */
     public static Optional<DigestAlgorithm> fromToken(String token) {

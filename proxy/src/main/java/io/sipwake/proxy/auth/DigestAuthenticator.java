@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
  * expires, so the replay window is the nonce lifetime.
  *
  * <p>{@code verify} computes the digest over the {@code uri} parameter as sent. It does not compare
- * that to the Request-URI (it never sees the request); a caller that wants to stop a captured
- * header being used against another resource should check that {@link DigestResponse#uri()} matches
- * the Request-URI (RFC 3261 §22.4 lets them differ only through proxies rewriting it).
+ * that to the Request-URI (it never sees the request). RFC 2617 §3.2.2.5 asks servers to make sure
+ * both name the same resource; a caller that wants that should compare {@link DigestResponse#uri()}
+ * with the Request-URI, bearing in mind that proxies on the way may have rewritten the latter.
  *
  * <p>Thread-safe; {@code verify} takes no locks.
  */
@@ -101,16 +101,17 @@ public final class DigestAuthenticator {
     }
 
     /**
-     * One challenge value per offered algorithm, preferred first, all with the same fresh nonce and
-     * {@code qop="auth"}; e.g. {@code Digest realm="example.org", nonce="…", algorithm=SHA-256, qop="auth"}.
+     * One challenge value per offered algorithm, preferred first, each with its own fresh nonce (so a
+     * client's nonce count is never shared between algorithms) and {@code qop="auth"}; e.g.
+     * {@code Digest realm="example.org", nonce="…", algorithm=SHA-256, qop="auth"}.
      *
      * @param stale add {@code stale=true}, telling the client its password was right but the nonce was not
      */
     public List<String> challenges(boolean stale) {
-        String nonce = nonces.issue(clock.millis());
+        long now = clock.millis();
         List<String> values = new ArrayList<>(algorithms.size());
         for (DigestAlgorithm algorithm : algorithms) {
-            values.add("Digest realm=" + AuthParams.quote(realm) + ", nonce=" + AuthParams.quote(nonce)
+            values.add("Digest realm=" + AuthParams.quote(realm) + ", nonce=" + AuthParams.quote(nonces.issue(now))
                     + ", algorithm=" + algorithm.token() + ", qop=\"auth\"" + (stale ? ", stale=true" : ""));
         }
         return List.copyOf(values);
@@ -135,6 +136,7 @@ public final class DigestAuthenticator {
      * @throws RuntimeException whatever the {@link CredentialLookup} throws
      */
     public Outcome verify(String method, String authorizationValue, byte[] body) {
+        Objects.requireNonNull(method, "method");
         DigestResponse r;
         try {
             r = DigestResponse.parse(authorizationValue);

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The highest accepted nonce count per nonce, so a captured {@code Authorization} header cannot be
- * replayed while its nonce is still fresh (RFC 7616 §5.3).
+ * replayed while its nonce is still fresh (RFC 7616, Security Considerations).
  *
  * <p>Lock-free on the hot path (a map lookup and a CAS). Memory is bounded: entries for expired
  * nonces are useless (an expired nonce is answered Stale anyway) and are pruned when the map reaches
