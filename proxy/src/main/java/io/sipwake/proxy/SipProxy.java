@@ -1,0 +1,409 @@
+package io.sipwake.proxy;
+
+import io.sipwake.proxy.location.LocationService;
+import io.sipwake.proxy.registrar.Registrar;
+import io.sipwake.proxy.routing.LocalAddresses;
+import io.sipwake.proxy.routing.LoopDetection;
+import io.sipwake.proxy.routing.NextHop;
+import io.sipwake.proxy.routing.NextHopResolver;
+import io.sipwake.proxy.routing.RecordRouting;
+import io.sipwake.proxy.routing.ResponseContext;
+import io.sipwake.sip.message.HeaderNames;
+import io.sipwake.sip.message.NameAddress;
+import io.sipwake.sip.message.SipRequest;
+import io.sipwake.sip.message.SipResponse;
+import io.sipwake.sip.message.SipSyntaxException;
+import io.sipwake.sip.message.SipUri;
+import io.sipwake.sip.message.Uri;
+import io.sipwake.sip.message.Via;
+import io.sipwake.sip.transaction.ClientTransaction;
+import io.sipwake.sip.transaction.ServerTransaction;
+import io.sipwake.sip.transaction.TransactionLayer;
+import io.sipwake.sip.transaction.TransactionUser;
+import io.sipwake.sip.transport.Flow;
+import io.sipwake.sip.transport.ListeningPoint;
+import io.sipwake.sip.transport.SipTransport;
+import io.sipwake.sip.transport.Transport;
+import io.sipwake.store.Binding;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stateful proxy of RFC 3261 §16 in front of the registrar: validates each request (§16.3),
+ * preprocesses its routes (§16.4), finds its targets in the location service or its Route set
+ * (§16.5), forwards a copy to each in parallel (§16.6), and chooses the response (§16.7, in
+ * {@link ResponseContext}); CANCEL follows §16.10, ACK for 2xx and stray 2xx retransmissions are
+ * forwarded statelessly.
+ *
+ * <p>Called by the transaction layer on transport threads; never blocks: registrations complete
+ * asynchronously and names resolve on an executor.
+ */
+public final class SipProxy implements TransactionUser {
+    private static final Logger log = LoggerFactory.getLogger(SipProxy.class);
+    private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE", "REFER", "NOTIFY");
+    private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, SUBSCRIBE, NOTIFY, REFER, INFO, UPDATE, PRACK, REGISTER";
+
+    private final TransactionLayer transactions;
+    private final SipTransport transport;
+    private final Registrar registrar;
+    private final LocationService locations;
+    private final LocalAddresses local;
+    private final Predicate<String> localDomain;
+    private final Predicate<String> knownAor;
+    private final NextHopResolver resolver;
+    private final RecordRouting recordRouting;
+
+    /**
+     * @param localDomain whether a Request-URI host is a domain this server is responsible for
+     * @param knownAor    whether an AOR is a user of ours (unknown users get 404, known but
+     *                    unregistered ones 480)
+     */
+    public SipProxy(TransactionLayer transactions, SipTransport transport, Registrar registrar, LocationService locations,
+            LocalAddresses local, Predicate<String> localDomain, Predicate<String> knownAor, NextHopResolver resolver) {
+        this.transactions = transactions;
+        this.transport = transport;
+        this.registrar = registrar;
+        this.locations = locations;
+        this.local = local;
+        this.localDomain = localDomain;
+        this.knownAor = knownAor;
+        this.resolver = resolver;
+        this.recordRouting = new RecordRouting(transport);
+    }
+
+    // ---- requests with a transaction ----
+
+    @Override
+    public void onRequest(ServerTransaction tx, SipRequest request) {
+        try {
+            route(tx, request);
+        } catch (SipSyntaxException e) {
+            reply(tx, request, 400, "Bad Request (" + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            log.error("failed to process {} {}", request.method(), request.callId(), e);
+            reply(tx, request, 500, null);
+        }
+    }
+
+    private void route(ServerTransaction tx, SipRequest request) {
+        String method = request.method();
+        if (method.equals("CANCEL")) {
+            cancel(tx, request);
+            return;
+        }
+        if (method.equals("INVITE")) reply(tx, request, 100, null); // §16.2: 100 at once, no retransmissions from upstream
+
+        // §16.3 request validation
+        Uri ruri = request.requestUri();
+        if (!(ruri instanceof SipUri) && !ruri.scheme().equals("tel")) {
+            replyWith(tx, request, 416, null, HeaderNames.ALLOW, null);
+            return;
+        }
+        int maxForwards = request.maxForwards();
+        boolean toUs = ruri instanceof SipUri s && s.user() == null && local.isLocal(s) && request.routes().isEmpty();
+        if (maxForwards == 0 && !(toUs && method.equals("OPTIONS"))) {
+            reply(tx, request, 483, null);
+            return;
+        }
+        if (LoopDetection.isLoop(request, local)) {
+            reply(tx, request, 482, null);
+            return;
+        }
+        List<String> proxyRequire = request.headerValues(HeaderNames.PROXY_REQUIRE);
+        if (!proxyRequire.isEmpty()) {
+            replyWith(tx, request, 420, null, HeaderNames.UNSUPPORTED, String.join(", ", proxyRequire));
+            return;
+        }
+
+        // §16.4 route information preprocessing
+        preprocessRoutes(request);
+        ruri = request.requestUri();
+        List<NameAddress> routes = request.routes();
+        if (!routes.isEmpty()) {
+            forwardAlongRoute(tx, request, null);
+            return;
+        }
+        if (!(ruri instanceof SipUri target)) {
+            reply(tx, request, 404, "Not Found (no route for " + ruri.scheme() + " URI)");
+            return;
+        }
+        if (target.user() == null && local.isLocal(target)) {
+            answerAsServer(tx, request);
+            return;
+        }
+        if (method.equals("REGISTER") && (localDomain.test(target.host()) || local.isLocal(target))) {
+            register(tx, request);
+            return;
+        }
+        if (request.to().tag() != null && local.isLocal(target)) {
+            reply(tx, request, 481, null); // an in-dialog request for a dialog that does not pass us
+            return;
+        }
+        if (target.user() != null && (localDomain.test(target.host()) || local.isLocal(target))) {
+            forwardToBindings(tx, request, target);
+            return;
+        }
+        forwardAlongRoute(tx, request, null); // not ours: act as an outbound proxy towards the Request-URI
+    }
+
+    /** §16.4: a Request-URI we put in a Record-Route came from a strict router; a top Route naming us is removed. */
+    private void preprocessRoutes(SipRequest request) {
+        if (request.requestUri() instanceof SipUri r && local.isLocal(r) && r.user() == null && !request.routes().isEmpty()
+                && (r.hasParam("lr") || r.hasParam("sw-a"))) {
+            List<NameAddress> routes = request.routes();
+            request.setRequestUri(routes.get(routes.size() - 1).uri());
+            removeLastRoute(request);
+        }
+    }
+
+    /** Removes our own Route entries from the top; returns the first one removed, or null. */
+    private SipUri popOwnRoutes(SipRequest request) {
+        SipUri first = null;
+        while (true) {
+            List<NameAddress> routes = request.routes();
+            if (routes.isEmpty()) return first;
+            SipUri top = routes.get(0).sipUri();
+            if (top == null || !local.isLocal(top)) return first;
+            request.removeFirstValue(HeaderNames.ROUTE);
+            if (first == null) first = top;
+        }
+    }
+
+    private static void removeLastRoute(SipRequest request) {
+        List<String> values = request.headerValues(HeaderNames.ROUTE);
+        request.removeHeader(HeaderNames.ROUTE);
+        for (int i = 0; i < values.size() - 1; i++) request.addHeader(HeaderNames.ROUTE, values.get(i));
+    }
+
+    private void answerAsServer(ServerTransaction tx, SipRequest request) {
+        switch (request.method()) {
+            case "OPTIONS" -> {
+                List<String> require = request.headerValues(HeaderNames.REQUIRE);
+                if (!require.isEmpty()) {
+                    replyWith(tx, request, 420, null, HeaderNames.UNSUPPORTED, String.join(", ", require));
+                    return;
+                }
+                SipResponse r = request.createResponse(200, null, localTag(request));
+                r.addHeader(HeaderNames.ALLOW, ALLOW);
+                r.addHeader(HeaderNames.ACCEPT, "application/sdp");
+                r.addHeader(HeaderNames.SUPPORTED, "path, outbound");
+                r.addHeader(HeaderNames.SERVER, "sipwake");
+                tx.sendResponse(r);
+            }
+            case "REGISTER" -> register(tx, request);
+            case "ACK" -> { }
+            default -> replyWith(tx, request, 405, null, HeaderNames.ALLOW, ALLOW);
+        }
+    }
+
+    private void register(ServerTransaction tx, SipRequest request) {
+        registrar.register(request, tx.flow()).whenComplete((response, error) -> {
+            if (error != null) {
+                log.error("REGISTER {} failed", request.callId(), error);
+                reply(tx, request, 500, null);
+            } else {
+                tx.sendResponse(response);
+            }
+        });
+    }
+
+    /** §16.5 and §16.6: one branch per registered contact of the AOR, in parallel. */
+    private void forwardToBindings(ServerTransaction tx, SipRequest request, SipUri target) {
+        String aor = Registrar.addressOfRecord(target);
+        List<Binding> bindings = locations.lookup(aor);
+        if (bindings.isEmpty()) {
+            if (knownAor.test(aor)) {
+                reply(tx, request, 480, "Temporarily Unavailable (not registered)");
+            } else {
+                reply(tx, request, 404, null);
+            }
+            return;
+        }
+        ResponseContext context = new ResponseContext(tx, request);
+        tx.attach(context);
+        for (Binding binding : bindings) {
+            NameAddress contact;
+            try {
+                contact = NameAddress.parse(binding.contact());
+            } catch (SipSyntaxException e) {
+                log.warn("stored contact of {} does not parse: {}", aor, e.getMessage());
+                continue;
+            }
+            SipRequest copy = request.copy();
+            copy.setRequestUri(contact.uri());
+            if (binding.path() != null) {
+                // RFC 3327 §5.4: the stored Path becomes the Route set towards the contact
+                List<String> path = new ArrayList<>(io.sipwake.sip.message.Lexer.splitList(binding.path()));
+                for (int i = path.size() - 1; i >= 0; i--) copy.addHeaderFirst(HeaderNames.ROUTE, path.get(i));
+            }
+            Flow flow = binding.path() == null && binding.flow() != null ? Flow.parseToken(binding.flow()) : null;
+            if (flow != null && !transport.isOpen(flow)) flow = null;
+            forwardBranch(context, copy, tx.flow(), flow);
+        }
+        context.noMoreBranches();
+    }
+
+    /** Forwards along the Route set or to the Request-URI (pre-loaded routes, in-dialog requests, foreign domains). */
+    private void forwardAlongRoute(ServerTransaction tx, SipRequest request, Flow viaFlow) {
+        SipUri ours = popOwnRoutes(request);
+        Flow flow = viaFlow;
+        if (flow == null && ours != null) flow = recordRouting.flowFor(ours, tx.flow());
+        ResponseContext context = new ResponseContext(tx, request);
+        tx.attach(context);
+        forwardBranch(context, request.copy(), tx.flow(), flow);
+        context.noMoreBranches();
+    }
+
+    /** §16.6 steps 3-10 for one target; {@code flow} non-null sends over that flow. */
+    private void forwardBranch(ResponseContext context, SipRequest copy, Flow inbound, Flow flow) {
+        SipRequest original = context.original();
+        int mf = copy.maxForwards();
+        copy.setHeader(HeaderNames.MAX_FORWARDS, Integer.toString(mf < 0 ? 70 : mf - 1)); // step 3
+        stripPrivateParameters(copy);
+        ResponseContext.Branch branch = context.newBranch(copy);
+        if (branch == null) return;
+        CompletableFuture<NextHop> hop = flow != null ? CompletableFuture.completedFuture(NextHop.viaFlow(flow)) : nextHop(copy);
+        hop.whenComplete((next, error) -> {
+            if (error != null) {
+                log.info("no route for {} {}: {}", copy.method(), copy.requestUri(), error.getMessage());
+                context.branchFailed(branch, 404, "Not Found (no route)");
+                return;
+            }
+            boolean initial = original.to().tag() == null;
+            if (initial && DIALOG_CREATING.contains(copy.method())) {
+                recordRouting.add(copy, inbound, next.transport(), next.flow()); // step 4
+            }
+            ListeningPoint lp = transport.listeningPoint(next.transport());
+            if (lp == null) {
+                context.branchFailed(branch, 503, "Service Unavailable (transport " + next.transport() + " not enabled)");
+                return;
+            }
+            Via via = new Via(next.transport().viaName(), lp.host(), lp.port(),
+                    io.sipwake.sip.message.Parameters.of("branch", LoopDetection.branch(original)).with("rport", null));
+            copy.addHeaderFirst(HeaderNames.VIA, via.toString()); // step 8
+            ClientTransaction ctx = next.flow() != null
+                    ? transactions.sendRequest(copy, next.flow(), branch)
+                    : transactions.sendRequest(copy, next.transport(), next.address(), branch);
+            branch.bind(ctx);
+        });
+    }
+
+    private CompletableFuture<NextHop> nextHop(SipRequest request) {
+        List<NameAddress> routes = request.routes();
+        Uri target = routes.isEmpty() ? request.requestUri() : routes.get(0).uri();
+        if (!(target instanceof SipUri uri)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("cannot route to " + target.scheme() + " URI"));
+        }
+        if (!routes.isEmpty() && !uri.isLooseRouter()) {
+            // §16.6 step 6: a strict router next hop gets the Request-URI, which goes to the end of the Route set
+            request.addHeader(HeaderNames.ROUTE, NameAddress.of(request.requestUri()).toString());
+            request.setRequestUri(uri);
+            request.removeFirstValue(HeaderNames.ROUTE);
+        }
+        return resolver.resolve(uri);
+    }
+
+    /** RFC 8599 §13: push parameters of a registered contact never go to other parties. */
+    private static void stripPrivateParameters(SipRequest request) {
+        if (request.requestUri() instanceof SipUri u && hasPushParameter(u)) {
+            request.setRequestUri(u.withParams(u.params().withoutPrefix("pn-")));
+        }
+    }
+
+    private static boolean hasPushParameter(SipUri u) {
+        for (String name : u.params().names()) {
+            if (name.toLowerCase(Locale.ROOT).startsWith("pn-")) return true;
+        }
+        return false;
+    }
+
+    // ---- CANCEL (§16.10) ----
+
+    private void cancel(ServerTransaction tx, SipRequest cancel) {
+        ServerTransaction invite = transactions.findInviteServerTransaction(cancel);
+        if (invite == null || !(invite.attachment() instanceof ResponseContext context)) {
+            reply(tx, cancel, 481, null);
+            return;
+        }
+        reply(tx, cancel, 200, null);
+        context.cancel(cancel.header(HeaderNames.REASON));
+    }
+
+    // ---- messages without a transaction ----
+
+    /** ACK for a 2xx (RFC 3261 §13.2.2.4): a new transaction-less request routed end to end by its Route set. */
+    @Override
+    public void onAck(SipRequest ack, Flow source) {
+        try {
+            if (ack.maxForwards() == 0) return;
+            preprocessRoutes(ack);
+            SipUri ours = popOwnRoutes(ack);
+            Flow flow = ours == null ? null : recordRouting.flowFor(ours, source);
+            int mf = ack.maxForwards();
+            ack.setHeader(HeaderNames.MAX_FORWARDS, Integer.toString(mf < 0 ? 70 : mf - 1));
+            stripPrivateParameters(ack);
+            CompletableFuture<NextHop> hop = flow != null ? CompletableFuture.completedFuture(NextHop.viaFlow(flow)) : nextHop(ack);
+            hop.whenComplete((next, error) -> {
+                if (error != null) {
+                    log.debug("dropping ACK {}: {}", ack.callId(), error.getMessage());
+                    return;
+                }
+                ListeningPoint lp = transport.listeningPoint(next.transport());
+                if (lp == null) return;
+                Via via = new Via(next.transport().viaName(), lp.host(), lp.port(),
+                        io.sipwake.sip.message.Parameters.of("branch", LoopDetection.randomBranch()).with("rport", null));
+                ack.addHeaderFirst(HeaderNames.VIA, via.toString());
+                if (next.flow() != null) {
+                    transport.send(ack, next.flow());
+                } else {
+                    transport.send(ack, next.transport(), next.address());
+                }
+            });
+        } catch (SipSyntaxException e) {
+            log.debug("dropping malformed ACK: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * A response no client transaction claims, typically a 2xx retransmission after the INVITE
+     * transaction ended: forwarded statelessly by its next Via (§16.11) when the top Via is ours.
+     */
+    @Override
+    public void onStrayResponse(SipResponse response, Flow source) {
+        Via top = response.topVia();
+        if (top == null || !local.isLocal(top) || !response.isSuccess()) return;
+        SipResponse copy = response.copy();
+        copy.removeFirstValue(HeaderNames.VIA);
+        Via next = copy.topVia();
+        if (next == null) return;
+        Transport t = Transport.fromName(next.transport());
+        String host = next.received() != null ? next.received() : next.host();
+        if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+        if (t == null || !NextHopResolver.isLiteral(host)) return; // never block on DNS for a retransmission
+        int port = next.rport() > 0 ? next.rport() : next.port() >= 0 ? next.port() : t.defaultPort();
+        transport.sendResponse(copy, new Flow(t, null, new InetSocketAddress(host, port), 0));
+    }
+
+    // ---- helpers ----
+
+    private void reply(ServerTransaction tx, SipRequest request, int status, String reason) {
+        replyWith(tx, request, status, reason, null, null);
+    }
+
+    private void replyWith(ServerTransaction tx, SipRequest request, int status, String reason, String header, String value) {
+        SipResponse r = request.createResponse(status, reason, status > 100 ? localTag(request) : null);
+        if (header != null) r.addHeader(header, value == null ? ALLOW : value);
+        tx.sendResponse(r);
+    }
+
+    private static String localTag(SipRequest request) {
+        return Integer.toHexString(request.callId().hashCode() ^ 0x5a5a5a5a);
+    }
+}

@@ -1,0 +1,158 @@
+package io.sipwake.proxy.location;
+
+import io.sipwake.store.Binding;
+import io.sipwake.store.BindingStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registrar's bindings (RFC 3261 §10): an in-memory map that answers every lookup on the call
+ * path, written through to a {@link BindingStore} so bindings survive a restart.
+ *
+ * <p>Thread-safe without a global lock: each AOR is updated atomically on its own (a
+ * {@link ConcurrentHashMap#compute}), and the store is written by a single thread in the order the
+ * updates happened, so the database always converges to the memory state. An update's future
+ * completes once its write is durable; the registrar answers the REGISTER only then.
+ */
+public final class LocationService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocationService.class);
+
+    private final BindingStore store;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, List<Binding>> bindingsByAor = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> flowUsers = new ConcurrentHashMap<>();
+    private final ExecutorService writer;
+
+    public LocationService(BindingStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sipwake-binding-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Loads the stored bindings (blocking; call once at start-up). Returns how many were loaded. */
+    public int load() {
+        long now = clock.millis();
+        int count = 0;
+        for (Binding b : store.loadAll()) {
+            if (b.isExpiredAt(now)) continue;
+            bindingsByAor.computeIfAbsent(b.aor(), k -> new ArrayList<>()).add(b);
+            countFlow(b.flow(), +1);
+            count++;
+        }
+        return count;
+    }
+
+    /** The AOR's bindings that have not expired; empty when none. */
+    public List<Binding> lookup(String aor) {
+        List<Binding> all = bindingsByAor.get(aor);
+        if (all == null) return List.of();
+        long now = clock.millis();
+        List<Binding> live = new ArrayList<>(all.size());
+        for (Binding b : all) {
+            if (!b.isExpiredAt(now)) live.add(b);
+        }
+        return live;
+    }
+
+    /**
+     * Atomically replaces the AOR's bindings by {@code change(current live bindings)} and writes the
+     * result to the store. The future completes with the new bindings once they are stored.
+     */
+    public CompletableFuture<List<Binding>> update(String aor, UnaryOperator<List<Binding>> change) {
+        @SuppressWarnings("unchecked")
+        List<Binding>[] result = new List[1];
+        long now = clock.millis();
+        bindingsByAor.compute(aor, (k, current) -> {
+            List<Binding> live = new ArrayList<>();
+            if (current != null) {
+                for (Binding b : current) {
+                    if (!b.isExpiredAt(now)) live.add(b);
+                }
+            }
+            List<Binding> next = List.copyOf(change.apply(List.copyOf(live)));
+            if (current != null) current.forEach(b -> countFlow(b.flow(), -1));
+            next.forEach(b -> countFlow(b.flow(), +1));
+            result[0] = next;
+            return next.isEmpty() ? null : next;
+        });
+        List<Binding> next = result[0];
+        return CompletableFuture.supplyAsync(() -> {
+            store.putAll(aor, next);
+            return next;
+        }, writer);
+    }
+
+    /** True while some binding was registered over {@code flowToken}: its connection must stay open (RFC 5626). */
+    public boolean isFlowInUse(String flowToken) {
+        return flowToken != null && flowUsers.containsKey(flowToken);
+    }
+
+    /** Number of AORs with at least one binding. */
+    public int aorCount() {
+        return bindingsByAor.size();
+    }
+
+    public int bindingCount() {
+        int n = 0;
+        for (List<Binding> l : bindingsByAor.values()) n += l.size();
+        return n;
+    }
+
+    /** Removes expired bindings from memory and store; returns how many were removed from memory. */
+    public int removeExpired() {
+        long now = clock.millis();
+        int[] removed = {0};
+        for (Map.Entry<String, List<Binding>> e : bindingsByAor.entrySet()) {
+            bindingsByAor.computeIfPresent(e.getKey(), (k, list) -> {
+                List<Binding> keep = new ArrayList<>(list.size());
+                for (Binding b : list) {
+                    if (b.isExpiredAt(now)) {
+                        countFlow(b.flow(), -1);
+                        removed[0]++;
+                    } else {
+                        keep.add(b);
+                    }
+                }
+                return keep.isEmpty() ? null : List.copyOf(keep);
+            });
+        }
+        writer.execute(() -> {
+            try {
+                store.removeExpired(now);
+            } catch (RuntimeException ex) {
+                log.warn("could not remove expired bindings from the store: {}", ex.getMessage());
+            }
+        });
+        return removed[0];
+    }
+
+    private void countFlow(String flow, int delta) {
+        if (flow == null) return;
+        flowUsers.merge(flow, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** Waits for pending writes, then stops the writer. The store itself is closed by its owner. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) log.warn("binding writes still pending at shutdown");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.sipwake.proxy.routing;
+
+import io.sipwake.sip.message.HeaderNames;
+import io.sipwake.sip.message.SipRequest;
+import io.sipwake.sip.message.SipResponse;
+import io.sipwake.sip.transaction.ClientTransaction;
+import io.sipwake.sip.transaction.ClientTransactionListener;
+import io.sipwake.sip.transaction.ServerTransaction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The response context of RFC 3261 §16.7 for one proxied request: its server transaction, the
+ * branches forked from it, and the choice of the response to send back.
+ *
+ * <ul>
+ *   <li>provisional responses (except 100) and every 2xx are forwarded at once;
+ *   <li>the first 2xx or a 6xx to an INVITE cancels every other pending branch (§16.7 step 10),
+ *       with {@code Reason: SIP;cause=200;text="Call completed elsewhere"} after a 2xx;
+ *   <li>other final responses are collected, and when every branch has ended the best one is sent
+ *       (§16.7 step 6): a 6xx, else the lowest class, with 503 sent as 500, 408 when nothing answered,
+ *       and the challenges of all 401/407 responses merged (§16.7 step 7).
+ * </ul>
+ *
+ * <p>Thread-safe: responses of several branches can arrive on different threads; every state
+ * change happens under this object's lock, and messages are sent after it is released.
+ */
+public final class ResponseContext {
+    /** The Reason a proxy adds to the CANCELs it sends after a 2xx (RFC 3326, as in RFC 8599 deployments). */
+    public static final String COMPLETED_ELSEWHERE = "SIP;cause=200;text=\"Call completed elsewhere\"";
+
+    private final ServerTransaction server;
+    private final SipRequest original;
+    private final boolean invite;
+    private final List<Branch> branches = new ArrayList<>();
+    private SipResponse best;
+    private boolean finalSent;
+    private boolean cancelled;
+    private boolean closedForBranches;
+
+    public ResponseContext(ServerTransaction server, SipRequest original) {
+        this.server = server;
+        this.original = original;
+        this.invite = original.isMethod("INVITE");
+    }
+
+    public SipRequest original() {
+        return original;
+    }
+
+    public ServerTransaction server() {
+        return server;
+    }
+
+    /** One forwarded copy of the request. */
+    public final class Branch implements ClientTransactionListener {
+        private final SipRequest request;
+        private ClientTransaction transaction;
+        private boolean done;
+        private String cancelWith; // non-null once the branch must be cancelled
+
+        private Branch(SipRequest request) {
+            this.request = request;
+        }
+
+        public SipRequest request() {
+            return request;
+        }
+
+        /** Binds the branch to its client transaction, cancelling it at once if the context was cancelled meanwhile. */
+        public void bind(ClientTransaction tx) {
+            String reason;
+            synchronized (ResponseContext.this) {
+                transaction = tx;
+                reason = done ? null : cancelWith;
+            }
+            if (reason != null) tx.cancel(reason.isEmpty() ? null : reason);
+        }
+
+        @Override
+        public void onResponse(ClientTransaction tx, SipResponse response) {
+            handleResponse(this, response);
+        }
+
+        @Override
+        public void onTimeout(ClientTransaction tx) {
+            handleBranchFailure(this, 408, "Request Timeout");
+        }
+
+        @Override
+        public void onTransportError(ClientTransaction tx, Throwable cause) {
+            // §16.7 step 6 / §16.9: a transport error counts as a 503 from that branch
+            handleBranchFailure(this, 503, "Service Unavailable (" + cause.getMessage() + ")");
+        }
+    }
+
+    /** Adds a branch, or returns null when the context is already final or cancelled. */
+    public synchronized Branch newBranch(SipRequest forwarded) {
+        if (finalSent || cancelled) return null;
+        Branch b = new Branch(forwarded);
+        branches.add(b);
+        return b;
+    }
+
+    /** Declares that no more branches will be added: the best response may be sent once all have ended. */
+    public void noMoreBranches() {
+        SipResponse toSend;
+        synchronized (this) {
+            closedForBranches = true;
+            toSend = finalIfAllDone();
+        }
+        send(toSend);
+    }
+
+    /** A branch that never got a transaction (e.g. its next hop did not resolve). */
+    public void branchFailed(Branch b, int status, String reason) {
+        handleBranchFailure(b, status, reason);
+    }
+
+    /** Answers the request directly (no branch was created, or all failed before sending). */
+    public void respond(int status, String reason) {
+        SipResponse r;
+        synchronized (this) {
+            if (finalSent) return;
+            finalSent = true;
+            r = original.createResponse(status, reason, null);
+        }
+        server.sendResponse(r);
+    }
+
+    /**
+     * CANCEL of the request (§16.10): cancels every pending branch (the transaction layer holds a
+     * branch's CANCEL until it has had a provisional response, §9.1). The 487s of the branches then
+     * make the final response.
+     */
+    public void cancel(String reason) {
+        List<ClientTransaction> toCancel;
+        SipResponse toSend = null;
+        synchronized (this) {
+            if (cancelled) return;
+            cancelled = true;
+            toCancel = pendingBranches(reason);
+            if (branches.isEmpty() && !finalSent) {
+                finalSent = true;
+                toSend = original.createResponse(487, null, null);
+            }
+        }
+        cancelAll(toCancel, reason);
+        send(toSend);
+    }
+
+    public synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    public synchronized boolean isFinal() {
+        return finalSent;
+    }
+
+    private void handleResponse(Branch branch, SipResponse received) {
+        int status = received.status();
+        SipResponse response = received.copy();
+        response.removeFirstValue(HeaderNames.VIA); // §16.7 step 3: our Via goes
+        if (response.header(HeaderNames.VIA) == null) return; // it was addressed to us, not to forward
+        List<ClientTransaction> toCancel = List.of();
+        String reason = null;
+        SipResponse toSend = null;
+        synchronized (this) {
+            if (status < 200) {
+                if (status > 100 && !finalSent) toSend = response;
+            } else if (status < 300) {
+                branch.done = true;
+                finalSent = true;
+                toSend = response; // every 2xx is forwarded, even after another branch's 2xx (§16.7 step 5)
+                if (invite) {
+                    reason = COMPLETED_ELSEWHERE;
+                    toCancel = pendingBranches(reason);
+                }
+            } else {
+                branch.done = true;
+                if (!finalSent) {
+                    if (status >= 600 && invite) toCancel = pendingBranches(null); // §16.7 step 10
+                    best = better(best, response);
+                    toSend = finalIfAllDone();
+                }
+            }
+        }
+        cancelAll(toCancel, reason);
+        send(toSend);
+    }
+
+    private void handleBranchFailure(Branch branch, int status, String reason) {
+        SipResponse toSend;
+        synchronized (this) {
+            if (branch.done) return;
+            branch.done = true;
+            if (finalSent) return;
+            best = better(best, original.createResponse(status, reason, null));
+            toSend = finalIfAllDone();
+        }
+        send(toSend);
+    }
+
+    /** Must hold the lock. Marks every unfinished branch for cancelling; returns those with a transaction to cancel now. */
+    private List<ClientTransaction> pendingBranches(String reason) {
+        List<ClientTransaction> now = new ArrayList<>();
+        for (Branch b : branches) {
+            if (b.done || b.cancelWith != null) continue;
+            b.cancelWith = reason == null ? "" : reason;
+            if (b.transaction != null) now.add(b.transaction);
+        }
+        return now;
+    }
+
+    private static void cancelAll(List<ClientTransaction> transactions, String reason) {
+        for (ClientTransaction tx : transactions) tx.cancel(reason);
+    }
+
+    /** Must hold the lock. The final response to send when every branch has ended, or null. */
+    private SipResponse finalIfAllDone() {
+        if (finalSent || !closedForBranches) return null;
+        for (Branch b : branches) {
+            if (!b.done) return null;
+        }
+        finalSent = true;
+        SipResponse r = best != null ? best : original.createResponse(cancelled ? 487 : 408, null, null);
+        if (r.status() == 503) r = r.withStatus(500, "Server Internal Error"); // §16.7 step 6
+        return r;
+    }
+
+    private void send(SipResponse r) {
+        if (r != null) server.sendResponse(r);
+    }
+
+    /** §16.7 step 6: 6xx beats all; else the lower class wins; 401/407 challenges are merged. */
+    static SipResponse better(SipResponse current, SipResponse candidate) {
+        if (current == null) return candidate;
+        int c = current.status();
+        int n = candidate.status();
+        if (c >= 600) return current;
+        if (n >= 600) return candidate;
+        if (isChallenge(c) && isChallenge(n)) {
+            for (String name : new String[] {HeaderNames.WWW_AUTHENTICATE, HeaderNames.PROXY_AUTHENTICATE}) {
+                for (String v : candidate.headerValues(name)) current.addHeader(name, v);
+            }
+            return current;
+        }
+        int classC = c / 100;
+        int classN = n / 100;
+        if (classN < classC) return candidate;
+        if (classN == classC && isChallenge(n) && !isChallenge(c)) return candidate; // keep auth working
+        return current;
+    }
+
+    private static boolean isChallenge(int status) {
+        return status == 401 || status == 407;
+    }
+}

@@ -1,0 +1,292 @@
+package io.sipwake.server;
+
+import io.netty.util.HashedWheelTimer;
+import io.sipwake.proxy.SipProxy;
+import io.sipwake.proxy.auth.CredentialLookup;
+import io.sipwake.proxy.auth.Credentials;
+import io.sipwake.proxy.auth.DigestAlgorithm;
+import io.sipwake.proxy.auth.DigestAuthenticator;
+import io.sipwake.proxy.location.LocationService;
+import io.sipwake.proxy.registrar.Registrar;
+import io.sipwake.proxy.registrar.RegistrarSettings;
+import io.sipwake.proxy.routing.LocalAddresses;
+import io.sipwake.proxy.routing.NextHopResolver;
+import io.sipwake.server.config.ConfigException;
+import io.sipwake.server.config.SipwakeConfig;
+import io.sipwake.sip.message.SipRequest;
+import io.sipwake.sip.message.SipResponse;
+import io.sipwake.sip.message.SipUri;
+import io.sipwake.sip.parser.ParseLimits;
+import io.sipwake.sip.transaction.ServerTransaction;
+import io.sipwake.sip.transaction.TimerSettings;
+import io.sipwake.sip.transaction.TransactionLayer;
+import io.sipwake.sip.transaction.TransactionScheduler;
+import io.sipwake.sip.transaction.TransactionUser;
+import io.sipwake.sip.transport.Flow;
+import io.sipwake.sip.transport.ListeningPoint;
+import io.sipwake.sip.transport.NettySipTransport;
+import io.sipwake.sip.transport.Transport;
+import io.sipwake.sip.transport.TransportConfig;
+import io.sipwake.store.BindingStore;
+import io.sipwake.store.InMemoryBindingStore;
+import io.sipwake.store.SqliteBindingStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running sipwake: transports, transaction layer, proxy, registrar and store wired from a
+ * {@link SipwakeConfig}. Data flows one way: transport → transactions → proxy → location/store.
+ *
+ * <p>{@link #start} returns once every listener is bound and the stored bindings are loaded;
+ * {@link #close} stops accepting traffic, waits for pending binding writes, and closes the store.
+ */
+public final class SipwakeServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SipwakeServer.class);
+    private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(30);
+
+    private final BindingStore store;
+    private final LocationService locations;
+    private final NettySipTransport transport;
+    private final TransactionLayer transactions;
+    private final HashedWheelTimer timer;
+    private final ScheduledExecutorService housekeeping;
+    private final ExecutorService resolver;
+
+    private SipwakeServer(BindingStore store, LocationService locations, NettySipTransport transport, TransactionLayer transactions,
+            HashedWheelTimer timer, ScheduledExecutorService housekeeping, ExecutorService resolver) {
+        this.store = store;
+        this.locations = locations;
+        this.transport = transport;
+        this.transactions = transactions;
+        this.timer = timer;
+        this.housekeeping = housekeeping;
+        this.resolver = resolver;
+    }
+
+    public static SipwakeServer start(SipwakeConfig config) {
+        Clock clock = Clock.systemUTC();
+        BindingStore store = openStore(config.store());
+        LocationService locations = new LocationService(store, clock);
+        NettySipTransport transport = null;
+        HashedWheelTimer timer = null;
+        ScheduledExecutorService housekeeping = null;
+        ExecutorService resolver = null;
+        try {
+            int loaded = locations.load();
+            transport = new NettySipTransport(transportConfig(config.sip())).start();
+            timer = new HashedWheelTimer(daemon("sipwake-timer"), 10, TimeUnit.MILLISECONDS);
+            resolver = Executors.newFixedThreadPool(2, daemon("sipwake-dns"));
+            Map<String, String> users = passwords(config.registrar());
+            Set<String> domains = new HashSet<>();
+            for (String d : config.registrar().domains()) domains.add(d.toLowerCase(Locale.ROOT));
+            RegistrarSettings settings = new RegistrarSettings(domains, config.registrar().minExpires(),
+                    config.registrar().defaultExpires(), config.registrar().maxExpires(), config.registrar().authentication());
+            DigestAuthenticator authenticator = null;
+            if (settings.requireAuth()) {
+                if (users.isEmpty()) log.warn("registrar.authentication is on but registrar.users is empty: every REGISTER will be refused");
+                String realm = config.registrar().realm();
+                CredentialLookup lookup = (username, r) -> users.containsKey(username) && realm.equals(r)
+                        ? Optional.of(new Credentials(username, realm, users.get(username))) : Optional.empty();
+                byte[] secret = new byte[32];
+                new SecureRandom().nextBytes(secret);
+                List<DigestAlgorithm> algorithms = config.registrar().digestAlgorithms().stream()
+                        .map(a -> DigestAlgorithm.fromToken(a).orElseThrow()).toList();
+                authenticator = new DigestAuthenticator(realm, lookup, secret, clock, Duration.ofMinutes(5), algorithms,
+                        DigestAuthenticator.DEFAULT_MAX_TRACKED_NONCES);
+            }
+            Registrar registrar = new Registrar(settings, locations, authenticator, clock);
+            LocalAddresses local = new LocalAddresses(transport.listeningPoints(), aliases(config.sip()));
+            DeferredUser user = new DeferredUser();
+            TransactionLayer transactions = TransactionLayer.builder(transport, user)
+                    .timers(new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(), config.sip().timers().t4()))
+                    .scheduler(TransactionScheduler.of(timer))
+                    .build();
+            boolean anyUser = !settings.requireAuth();
+            SipProxy proxy = new SipProxy(transactions, transport, registrar, locations, local,
+                    host -> settings.domains().isEmpty() || settings.servesDomain(host) || local.isLocalHost(host),
+                    aor -> anyUser || users.containsKey(userOf(aor)),
+                    new NextHopResolver(resolver));
+            user.delegate = proxy;
+            transport.setIdleRetention(flow -> locations.isFlowInUse(flow.token()));
+            transport.setListener(transactions);
+            housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    int removed = locations.removeExpired();
+                    if (removed > 0) log.debug("removed {} expired binding(s)", removed);
+                } catch (RuntimeException e) {
+                    log.warn("expiry sweep failed: {}", e.toString());
+                }
+            }, EXPIRY_SWEEP.toSeconds(), EXPIRY_SWEEP.toSeconds(), TimeUnit.SECONDS);
+            log.info("sipwake {} started: {} binding(s) loaded, {} user(s), listening on {}", Version.version(), loaded, users.size(),
+                    transport.listeningPoints());
+            return new SipwakeServer(store, locations, transport, transactions, timer, housekeeping, resolver);
+        } catch (RuntimeException e) {
+            if (transport != null) transport.close();
+            if (timer != null) timer.stop();
+            if (housekeeping != null) housekeeping.shutdownNow();
+            if (resolver != null) resolver.shutdownNow();
+            locations.close();
+            store.close();
+            throw e;
+        }
+    }
+
+    private static BindingStore openStore(SipwakeConfig.Store config) {
+        if (config.type().equalsIgnoreCase("memory")) return new InMemoryBindingStore();
+        return SqliteBindingStore.open(config.dataDir().resolve("sipwake.db"));
+    }
+
+    private static TransportConfig transportConfig(SipwakeConfig.Sip sip) {
+        TransportConfig.Builder b = TransportConfig.builder()
+                .bindAddress(sip.address())
+                .idleTimeout(sip.idleTimeout())
+                .ioThreads(sip.ioThreads())
+                .parseLimits(new ParseLimits(sip.limits().maxMessageBytes(), sip.limits().maxHeaderBytes(),
+                        sip.limits().maxHeaderLines(), sip.limits().maxLineBytes()));
+        if (sip.advertisedHost() != null) b.advertisedHost(sip.advertisedHost());
+        for (SipwakeConfig.Listener l : sip.listen()) b.listen(Transport.fromName(l.transport()), l.port());
+        if (sip.tls().certificate() != null) b.tls(sip.tls().certificate(), sip.tls().privateKey());
+        if (sip.tls().trust() != null) b.tlsTrustedCertificates(sip.tls().trust());
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("sip: " + e.getMessage(), e);
+        }
+    }
+
+    /** Our own names: the configured aliases, and every local address when listening on all of them. */
+    private static Set<String> aliases(SipwakeConfig.Sip sip) {
+        Set<String> names = new HashSet<>(sip.aliases());
+        boolean wildcard = sip.address().equals("0.0.0.0") || sip.address().equals("::") || sip.address().equals("[::]");
+        if (wildcard) {
+            try {
+                for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                        String h = a.getHostAddress();
+                        int zone = h.indexOf('%');
+                        if (zone >= 0) h = h.substring(0, zone);
+                        names.add(h.indexOf(':') >= 0 ? "[" + h + "]" : h);
+                    }
+                }
+            } catch (SocketException e) {
+                log.warn("cannot list local addresses: {}", e.getMessage());
+            }
+            names.add("localhost");
+        } else {
+            names.add(sip.address());
+        }
+        return names;
+    }
+
+    private static Map<String, String> passwords(SipwakeConfig.Registrar registrar) {
+        Map<String, String> users = new HashMap<>();
+        for (int i = 0; i < registrar.users().size(); i++) {
+            SipwakeConfig.User u = registrar.users().get(i);
+            String password = u.password();
+            if (password == null) {
+                try {
+                    password = Files.readString(u.passwordFile(), StandardCharsets.UTF_8).strip();
+                } catch (IOException e) {
+                    throw new ConfigException("registrar.users[" + i + "].password-file: cannot read " + u.passwordFile() + ": " + e.getMessage());
+                }
+            }
+            users.put(u.username(), password);
+        }
+        return users;
+    }
+
+    private static String userOf(String aor) {
+        try {
+            String user = SipUri.parse(aor).userUnescaped();
+            return user == null ? "" : user;
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public List<ListeningPoint> listeningPoints() {
+        return transport.listeningPoints();
+    }
+
+    /** The port actually bound for {@code t} (useful with port 0), or -1. */
+    public int port(Transport t) {
+        ListeningPoint lp = transport.listeningPoint(t);
+        return lp == null ? -1 : lp.port();
+    }
+
+    public LocationService locations() {
+        return locations;
+    }
+
+    public NettySipTransport transport() {
+        return transport;
+    }
+
+    public TransactionLayer transactions() {
+        return transactions;
+    }
+
+    @Override
+    public void close() {
+        log.info("sipwake stopping");
+        housekeeping.shutdownNow();
+        transport.close();
+        transactions.close();
+        timer.stop();
+        resolver.shutdownNow();
+        locations.close();
+        store.close();
+    }
+
+    /** Lets the transaction layer be built before the proxy that uses it. */
+    private static final class DeferredUser implements TransactionUser {
+        volatile TransactionUser delegate;
+
+        @Override
+        public void onRequest(ServerTransaction tx, SipRequest request) {
+            delegate.onRequest(tx, request);
+        }
+
+        @Override
+        public void onAck(SipRequest ack, Flow source) {
+            delegate.onAck(ack, source);
+        }
+
+        @Override
+        public void onStrayResponse(SipResponse response, Flow source) {
+            delegate.onStrayResponse(response, source);
+        }
+    }
+
+}

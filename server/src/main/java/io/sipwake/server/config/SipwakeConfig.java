@@ -1,0 +1,128 @@
+package io.sipwake.server.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole configuration file (YAML, keys in kebab-case). Every key has a default, so an empty
+ * file, or no file at all, runs a standalone registrar and proxy on port 5060 (UDP and TCP) with
+ * its bindings in {@code ./data/sipwake.db}. {@code config/sipwake.example.yaml} documents each key.
+ */
+public record SipwakeConfig(Sip sip, Registrar registrar, Store store) {
+
+    public static SipwakeConfig defaults() {
+        return new SipwakeConfig(null, null, null);
+    }
+
+    public SipwakeConfig {
+        sip = sip == null ? Sip.defaults() : sip;
+        registrar = registrar == null ? Registrar.defaults() : registrar;
+        store = store == null ? Store.defaults() : store;
+    }
+
+    /** SIP transports, timers and limits. */
+    public record Sip(
+            String address,
+            List<Listener> listen,
+            @JsonProperty("advertised-host") String advertisedHost,
+            List<String> aliases,
+            Tls tls,
+            @JsonProperty("idle-timeout") Duration idleTimeout,
+            @JsonProperty("io-threads") Integer ioThreads,
+            Timers timers,
+            Limits limits) {
+
+        static Sip defaults() {
+            return new Sip(null, null, null, null, null, null, null, null, null);
+        }
+
+        public Sip {
+            address = address == null ? "0.0.0.0" : address;
+            listen = listen == null ? List.of(new Listener("udp", 5060), new Listener("tcp", 5060)) : List.copyOf(listen);
+            aliases = aliases == null ? List.of() : List.copyOf(aliases);
+            tls = tls == null ? new Tls(null, null, null) : tls;
+            idleTimeout = idleTimeout == null ? Duration.ofMinutes(10) : idleTimeout;
+            ioThreads = ioThreads == null ? 0 : ioThreads;
+            timers = timers == null ? new Timers(null, null, null) : timers;
+            limits = limits == null ? new Limits(null, null, null, null) : limits;
+        }
+    }
+
+    /** One listening socket on {@code sip.address}: {@code transport} is udp, tcp, tls, ws or wss. */
+    public record Listener(String transport, Integer port) {}
+
+    /** PEM files for the TLS and WSS listeners; {@code trust} is an optional CA bundle for outgoing TLS. */
+    public record Tls(Path certificate, @JsonProperty("private-key") Path privateKey, Path trust) {}
+
+    /** RFC 3261 §17 timer base values. */
+    public record Timers(Duration t1, Duration t2, Duration t4) {
+        public Timers {
+            t1 = t1 == null ? Duration.ofMillis(500) : t1;
+            t2 = t2 == null ? Duration.ofSeconds(4) : t2;
+            t4 = t4 == null ? Duration.ofSeconds(5) : t4;
+        }
+    }
+
+    /** Parser limits: bigger messages are answered 513 or dropped. */
+    public record Limits(
+            @JsonProperty("max-message-bytes") Integer maxMessageBytes,
+            @JsonProperty("max-header-bytes") Integer maxHeaderBytes,
+            @JsonProperty("max-header-lines") Integer maxHeaderLines,
+            @JsonProperty("max-line-bytes") Integer maxLineBytes) {
+        public Limits {
+            maxMessageBytes = maxMessageBytes == null ? 65_535 : maxMessageBytes;
+            maxHeaderBytes = maxHeaderBytes == null ? 16_384 : maxHeaderBytes;
+            maxHeaderLines = maxHeaderLines == null ? 256 : maxHeaderLines;
+            maxLineBytes = maxLineBytes == null ? 8_192 : maxLineBytes;
+        }
+    }
+
+    /** The standalone registrar (RFC 3261 §10). */
+    public record Registrar(
+            List<String> domains,
+            String realm,
+            Boolean authentication,
+            @JsonProperty("digest-algorithms") List<String> digestAlgorithms,
+            @JsonProperty("min-expires") Integer minExpires,
+            @JsonProperty("default-expires") Integer defaultExpires,
+            @JsonProperty("max-expires") Integer maxExpires,
+            List<User> users) {
+
+        static Registrar defaults() {
+            return new Registrar(null, null, null, null, null, null, null, null);
+        }
+
+        public Registrar {
+            domains = domains == null ? List.of() : List.copyOf(domains);
+            realm = realm == null ? "sipwake" : realm;
+            authentication = authentication == null ? Boolean.TRUE : authentication;
+            digestAlgorithms = digestAlgorithms == null ? List.of("SHA-256", "MD5") : List.copyOf(digestAlgorithms);
+            minExpires = minExpires == null ? 60 : minExpires;
+            defaultExpires = defaultExpires == null ? 3600 : defaultExpires;
+            maxExpires = maxExpires == null ? 86_400 : maxExpires;
+            users = users == null ? List.of() : List.copyOf(users);
+        }
+    }
+
+    /** A user of the standalone registrar; the password is given inline or read from a file. */
+    public record User(String username, String password, @JsonProperty("password-file") Path passwordFile) {
+        @Override
+        public String toString() {
+            return "User[" + username + "]";
+        }
+    }
+
+    /** Where bindings are kept: {@code sqlite} (default) under {@code data-dir}, or {@code memory}. */
+    public record Store(String type, @JsonProperty("data-dir") Path dataDir) {
+        static Store defaults() {
+            return new Store(null, null);
+        }
+
+        public Store {
+            type = type == null ? "sqlite" : type;
+            dataDir = dataDir == null ? Path.of("data") : dataDir;
+        }
+    }
+}
