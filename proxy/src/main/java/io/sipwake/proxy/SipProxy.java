@@ -134,19 +134,16 @@ public final class SipProxy implements TransactionUser {
             reply(tx, request, 404, "Not Found (no route for " + ruri.scheme() + " URI)");
             return;
         }
-        if (target.user() == null && local.isLocal(target)) {
-            answerAsServer(tx, request);
-            return;
-        }
-        if (method.equals("REGISTER") && (localDomain.test(target.host()) || local.isLocal(target))) {
+        boolean ours = local.isLocal(target) || localDomain.test(target.host());
+        if (method.equals("REGISTER") && ours) {
             register(tx, request);
             return;
         }
-        if (request.to().tag() != null && local.isLocal(target)) {
-            reply(tx, request, 481, null); // an in-dialog request for a dialog that does not pass us
+        if (target.user() == null && ours) {
+            answerAsServer(tx, request); // addressed to the server itself
             return;
         }
-        if (target.user() != null && (localDomain.test(target.host()) || local.isLocal(target))) {
+        if (ours) {
             forwardToBindings(tx, request, target);
             return;
         }
@@ -198,8 +195,12 @@ public final class SipProxy implements TransactionUser {
                 tx.sendResponse(r);
             }
             case "REGISTER" -> register(tx, request);
-            case "ACK" -> { }
-            default -> replyWith(tx, request, 405, null, HeaderNames.ALLOW, ALLOW);
+            case "BYE", "UPDATE", "INFO", "PRACK", "NOTIFY" -> reply(tx, request, 481, null); // no such dialog here
+            default -> {
+                // §8.2.1: 405 for a method we know but do not accept here, 501 for one we do not know
+                boolean known = Set.of("INVITE", "MESSAGE", "SUBSCRIBE", "REFER", "PUBLISH").contains(request.method());
+                replyWith(tx, request, known ? 405 : 501, null, HeaderNames.ALLOW, ALLOW);
+            }
         }
     }
 

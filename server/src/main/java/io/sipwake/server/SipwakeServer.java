@@ -95,7 +95,7 @@ public final class SipwakeServer implements AutoCloseable {
         ExecutorService resolver = null;
         try {
             int loaded = locations.load();
-            transport = new NettySipTransport(transportConfig(config.sip())).start();
+            transport = new NettySipTransport(transportConfig(config.sip()));
             timer = new HashedWheelTimer(daemon("sipwake-timer"), 10, TimeUnit.MILLISECONDS);
             resolver = Executors.newFixedThreadPool(2, daemon("sipwake-dns"));
             Map<String, String> users = passwords(config.registrar());
@@ -117,20 +117,22 @@ public final class SipwakeServer implements AutoCloseable {
                         DigestAuthenticator.DEFAULT_MAX_TRACKED_NONCES);
             }
             Registrar registrar = new Registrar(settings, locations, authenticator, clock);
-            LocalAddresses local = new LocalAddresses(transport.listeningPoints(), aliases(config.sip()));
+            // The transport must have its listener before it binds; the proxy needs the bound addresses.
             DeferredUser user = new DeferredUser();
             TransactionLayer transactions = TransactionLayer.builder(transport, user)
                     .timers(new TimerSettings(config.sip().timers().t1(), config.sip().timers().t2(), config.sip().timers().t4()))
                     .scheduler(TransactionScheduler.of(timer))
                     .build();
+            transport.setIdleRetention(flow -> locations.isFlowInUse(flow.token()));
+            transport.setListener(transactions);
+            transport.start();
+            LocalAddresses local = new LocalAddresses(transport.listeningPoints(), aliases(config.sip()));
             boolean anyUser = !settings.requireAuth();
             SipProxy proxy = new SipProxy(transactions, transport, registrar, locations, local,
                     host -> settings.domains().isEmpty() || settings.servesDomain(host) || local.isLocalHost(host),
                     aor -> anyUser || users.containsKey(userOf(aor)),
-                    new NextHopResolver(resolver));
+                    new NextHopResolver(resolver, config.sip().resolveNames()));
             user.delegate = proxy;
-            transport.setIdleRetention(flow -> locations.isFlowInUse(flow.token()));
-            transport.setListener(transactions);
             housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
@@ -269,23 +271,32 @@ public final class SipwakeServer implements AutoCloseable {
         store.close();
     }
 
-    /** Lets the transaction layer be built before the proxy that uses it. */
+    /** Lets the transaction layer be built before the proxy that uses it; answers 503 in the moment between. */
     private static final class DeferredUser implements TransactionUser {
         volatile TransactionUser delegate;
 
         @Override
         public void onRequest(ServerTransaction tx, SipRequest request) {
-            delegate.onRequest(tx, request);
+            TransactionUser d = delegate;
+            if (d != null) {
+                d.onRequest(tx, request);
+            } else {
+                SipResponse r = request.createResponse(503, "Service Unavailable (starting)", null);
+                r.addHeader("Retry-After", "1");
+                tx.sendResponse(r);
+            }
         }
 
         @Override
         public void onAck(SipRequest ack, Flow source) {
-            delegate.onAck(ack, source);
+            TransactionUser d = delegate;
+            if (d != null) d.onAck(ack, source);
         }
 
         @Override
         public void onStrayResponse(SipResponse response, Flow source) {
-            delegate.onStrayResponse(response, source);
+            TransactionUser d = delegate;
+            if (d != null) d.onStrayResponse(response, source);
         }
     }
 

@@ -16,9 +16,15 @@ import java.util.concurrent.Executor;
  */
 public final class NextHopResolver {
     private final Executor resolverExecutor;
+    private final boolean lookUpNames;
 
-    public NextHopResolver(Executor resolverExecutor) {
+    /**
+     * @param lookUpNames false to route only to IP literals (names fail at once), for closed
+     *                    networks and tests that must not send DNS queries
+     */
+    public NextHopResolver(Executor resolverExecutor, boolean lookUpNames) {
         this.resolverExecutor = resolverExecutor;
+        this.lookUpNames = lookUpNames;
     }
 
     public CompletableFuture<NextHop> resolve(SipUri uri) {
@@ -36,6 +42,9 @@ public final class NextHopResolver {
             } catch (UnknownHostException e) {
                 return CompletableFuture.failedFuture(e);
             }
+        }
+        if (!lookUpNames) {
+            return CompletableFuture.failedFuture(new UnknownHostException(name + " (name lookups are off: sip.resolve-names)"));
         }
         return CompletableFuture.supplyAsync(() -> {
             try {

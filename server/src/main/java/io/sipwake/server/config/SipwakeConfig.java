@@ -28,6 +28,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Store store) {
             List<Listener> listen,
             @JsonProperty("advertised-host") String advertisedHost,
             List<String> aliases,
+            @JsonProperty("resolve-names") Boolean resolveNames,
             Tls tls,
             @JsonProperty("idle-timeout") Duration idleTimeout,
             @JsonProperty("io-threads") Integer ioThreads,
@@ -35,13 +36,14 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Store store) {
             Limits limits) {
 
         static Sip defaults() {
-            return new Sip(null, null, null, null, null, null, null, null, null);
+            return new Sip(null, null, null, null, null, null, null, null, null, null);
         }
 
         public Sip {
             address = address == null ? "0.0.0.0" : address;
             listen = listen == null ? List.of(new Listener("udp", 5060), new Listener("tcp", 5060)) : List.copyOf(listen);
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
+            resolveNames = resolveNames == null ? Boolean.TRUE : resolveNames;
             tls = tls == null ? new Tls(null, null, null) : tls;
             idleTimeout = idleTimeout == null ? Duration.ofMinutes(10) : idleTimeout;
             ioThreads = ioThreads == null ? 0 : ioThreads;

@@ -101,6 +101,7 @@ public final class Lexer {
      */
     public static List<String> splitList(String value) {
         List<String> parts = new ArrayList<>(2);
+        if (isBlank(value)) return parts; // e.g. "Accept:" or "Supported:" with no values (RFC 3261 §20.1, §20.37)
         int depth = 0;
         int start = 0;
         int n = value.length();
@@ -119,6 +120,32 @@ public final class Lexer {
         }
         addTrimmed(parts, value, start, n);
         return parts;
+    }
+
+    /** Index of the comma ending the first element of a list header value, or its length when there is one element. */
+    static int endOfFirstListElement(String value) {
+        int depth = 0;
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                i = endOfQuotedString(value, i, n) - 1;
+            } else if (c == '<') {
+                depth++;
+            } else if (c == '>') {
+                if (depth > 0) depth--;
+            } else if (c == ',' && depth == 0) {
+                return i;
+            }
+        }
+        return n;
+    }
+
+    private static boolean isBlank(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!isLws(s.charAt(i))) return false;
+        }
+        return true;
     }
 
     private static void addTrimmed(List<String> parts, String value, int start, int end) {

@@ -38,14 +38,20 @@ public final class Parameters {
 
     /** Parses text such as {@code ;a=1;b;c="x;y"}; a leading ';' is optional. */
     public static Parameters parse(String text) {
-        return parse(text, 0, text.length(), true);
+        return parse(text, 0, text.length(), true, true);
     }
 
     /**
      * Parses parameters in {@code text[start, end)}. When {@code allowLws} is true, linear white
-     * space around ';' and '=' is skipped (header parameters, RFC 3261 §25.1); URI parameters allow none.
+     * space around ';' and '=' is skipped and values may be quoted strings (header parameters,
+     * RFC 3261 §25.1); URI parameters allow neither. Every parameter, the first included, must be
+     * introduced by ';'.
      */
     static Parameters parse(String text, int start, int end, boolean allowLws) {
+        return parse(text, start, end, allowLws, false);
+    }
+
+    private static Parameters parse(String text, int start, int end, boolean allowLws, boolean firstSemicolonOptional) {
         List<String[]> list = new ArrayList<>(4);
         int i = start;
         while (i < end) {
@@ -54,7 +60,7 @@ public final class Parameters {
             if (text.charAt(i) == ';') {
                 i++;
                 if (allowLws) i = Lexer.skipLws(text, i, end);
-            } else if (i != start) {
+            } else if (!list.isEmpty() || !firstSemicolonOptional) {
                 throw new SipSyntaxException("expected ';' before parameter at '" + Lexer.excerpt(text, i) + "'");
             }
             int nameStart = i;
@@ -69,7 +75,7 @@ public final class Parameters {
             if (i < end && text.charAt(i) == '=') {
                 i++;
                 if (allowLws) i = Lexer.skipLws(text, i, end);
-                if (i < end && text.charAt(i) == '"') {
+                if (allowLws && i < end && text.charAt(i) == '"') {
                     int close = Lexer.endOfQuotedString(text, i, end);
                     value = text.substring(i, close);
                     i = close;

@@ -203,9 +203,23 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         return v;
     }
 
+    /**
+     * The topmost Via value, or null when there is none. Only that value needs to parse: a
+     * response can be routed (§18.2.2) even when a Via further down is malformed.
+     */
     public Via topVia() {
-        List<Via> v = vias();
-        return v.isEmpty() ? null : v.get(0);
+        List<Via> v = vias;
+        if (v != null) return v.isEmpty() ? null : v.get(0);
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            Header h = headers.get(i);
+            if (h.name().equalsIgnoreCase(HeaderNames.VIA)) {
+                String value = h.value();
+                int comma = Lexer.endOfFirstListElement(value);
+                if (comma == value.length()) return Via.parse(value);
+                return Via.parse(value.substring(0, comma));
+            }
+        }
+        return null;
     }
 
     /** Max-Forwards value, or -1 when absent. */
@@ -240,12 +254,18 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         return nameAddresses(HeaderNames.RECORD_ROUTE);
     }
 
+    /** Every value of a name-addr list header such as Contact or Route; a {@code *} (Contact wildcard) is skipped. */
     public List<NameAddress> nameAddresses(String name) {
-        List<String> values = headerValues(name);
-        List<NameAddress> list = new ArrayList<>(values.size());
-        for (String v : values) {
-            if (v.equals("*")) continue;
-            list.add(NameAddress.parse(v));
+        String canonical = HeaderNames.canonical(name);
+        List<NameAddress> list = new ArrayList<>(2);
+        for (Header h : headers) {
+            if (!h.name().equalsIgnoreCase(canonical)) continue;
+            List<String> values = Lexer.splitList(h.value());
+            if (values.isEmpty()) throw new SipSyntaxException("empty " + canonical + " header");
+            for (String v : values) {
+                if (v.equals("*")) continue;
+                list.add(NameAddress.parse(v));
+            }
         }
         return list;
     }
@@ -292,15 +312,39 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         sb.append(startLine()).append("\r\n");
         for (int i = 0, n = headers.size(); i < n; i++) {
             Header h = headers.get(i);
-            if (h.name().equals(HeaderNames.CONTENT_LENGTH)) continue;
+            if (h.name().equalsIgnoreCase(HeaderNames.CONTENT_LENGTH)) continue;
             sb.append(h.name()).append(": ").append(h.value()).append("\r\n");
         }
         sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
         int headLength = sb.length();
         byte[] out = new byte[headLength + body.length];
-        for (int i = 0; i < headLength; i++) out[i] = (byte) sb.charAt(i);
+        for (int i = 0; i < headLength; i++) {
+            char c = sb.charAt(i);
+            if (c > 0xFF) return toBytesUtf8(sb);
+            out[i] = (byte) c;
+        }
         System.arraycopy(body, 0, out, headLength, body.length);
         return out;
+    }
+
+    /**
+     * Header text set by code (not parsed) may hold characters beyond ISO-8859-1: those are
+     * written as UTF-8, the charset of SIP text (RFC 3261 §7.3.1), the others as single octets.
+     */
+    private byte[] toBytesUtf8(StringBuilder head) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(head.length() + 16 + body.length);
+        for (int i = 0; i < head.length(); i++) {
+            char c = head.charAt(i);
+            if (c <= 0xFF) {
+                out.write(c);
+            } else {
+                int cp = Character.codePointAt(head, i);
+                if (Character.charCount(cp) == 2) i++;
+                out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        out.writeBytes(body);
+        return out.toByteArray();
     }
 
     @Override

@@ -45,16 +45,33 @@ public final class SipRequest extends SipMessage {
      * Builds a response to this request as RFC 3261 §8.2.6.2 says: Via, From, Call-ID and CSeq
      * copied, To copied with {@code toTag} added when it has no tag (pass null to leave it).
      * Header values are copied as written, so even a request with a malformed To can be answered.
+     * Every Via is copied; of From, To, Call-ID and CSeq, which a message has once, only the first
+     * (a request that repeats them, as RFC 4475 multi01 does, still gets a well-formed answer).
      */
     public SipResponse createResponse(int status, String reason, String toTag) {
         SipResponse r = new SipResponse(status, reason == null ? SipResponse.defaultReason(status) : reason, List.of());
+        boolean from = false;
+        boolean to = false;
+        boolean callId = false;
+        boolean cseq = false;
         for (Header h : headerList()) {
-            if (h.is(HeaderNames.VIA) || h.is(HeaderNames.FROM) || h.is(HeaderNames.CALL_ID) || h.is(HeaderNames.CSEQ)) {
-                r.addHeader(h.name(), h.value());
+            if (h.is(HeaderNames.VIA)) {
+                r.addHeader(HeaderNames.VIA, h.value());
+            } else if (h.is(HeaderNames.FROM)) {
+                if (!from) r.addHeader(HeaderNames.FROM, h.value());
+                from = true;
+            } else if (h.is(HeaderNames.CALL_ID)) {
+                if (!callId) r.addHeader(HeaderNames.CALL_ID, h.value());
+                callId = true;
+            } else if (h.is(HeaderNames.CSEQ)) {
+                if (!cseq) r.addHeader(HeaderNames.CSEQ, h.value());
+                cseq = true;
             } else if (h.is(HeaderNames.TO)) {
-                String to = h.value();
-                if (toTag != null && status > 100 && !hasTag(to)) to = to + ";tag=" + toTag;
-                r.addHeader(HeaderNames.TO, to);
+                if (to) continue;
+                to = true;
+                String value = h.value();
+                if (toTag != null && status > 100 && !hasTag(value)) value = value + ";tag=" + toTag;
+                r.addHeader(HeaderNames.TO, value);
             }
         }
         return r;

@@ -1,6 +1,8 @@
 package io.sipwake.sip.message;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -310,7 +312,31 @@ public final class SipUri implements Uri {
                 if (a == null ? b != null : b == null || !unescape(a).equalsIgnoreCase(unescape(b))) return false;
             }
         }
-        return Objects.equals(headers, o.headers);
+        return headersEquivalent(headers, o.headers);
+    }
+
+    /**
+     * §19.1.4: every header component must be present in both URIs and match; the order of the
+     * components does not matter, names compare case-insensitively and values after unescaping.
+     */
+    private static boolean headersEquivalent(String a, String b) {
+        if (a == null || b == null) return a == b;
+        if (a.equals(b)) return true;
+        java.util.Map<String, List<String>> ma = headerMap(a);
+        java.util.Map<String, List<String>> mb = headerMap(b);
+        return ma.equals(mb);
+    }
+
+    private static java.util.Map<String, List<String>> headerMap(String headers) {
+        java.util.Map<String, List<String>> map = new java.util.HashMap<>();
+        for (String part : headers.split("&", -1)) {
+            int eq = part.indexOf('=');
+            String name = unescape(eq < 0 ? part : part.substring(0, eq)).toLowerCase(Locale.ROOT);
+            String value = eq < 0 ? "" : unescape(part.substring(eq + 1));
+            map.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+        }
+        for (List<String> values : map.values()) java.util.Collections.sort(values);
+        return map;
     }
 
     @Override

@@ -131,9 +131,15 @@ public final class Via {
         return params.has("rport");
     }
 
+    /** The port in {@code rport=N} (RFC 3581), or -1 when absent, valueless or not a port number. */
     public int rport() {
         String v = params.get("rport");
-        return v == null ? -1 : SipUri.parsePort(v);
+        if (v == null) return -1;
+        try {
+            return SipUri.parsePort(v);
+        } catch (SipSyntaxException e) {
+            return -1;
+        }
     }
 
     public String maddr() {

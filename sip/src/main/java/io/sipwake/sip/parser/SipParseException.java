@@ -14,9 +14,30 @@ public final class SipParseException extends Exception {
     private final transient SipRequest partial;
 
     public SipParseException(int status, String reason, SipRequest partial) {
-        super(reason, null, false, false);
+        super(reasonPhrase(reason), null, false, false);
         this.status = status;
         this.partial = partial;
+    }
+
+    /**
+     * The reason quotes the input: make it fit a Reason-Phrase (RFC 3261 §25.1) that cannot break
+     * the status line, printable ASCII only (other octets become '?'), at most 200 characters.
+     */
+    private static String reasonPhrase(String reason) {
+        if (reason == null || reason.isEmpty()) return "Bad Request";
+        int n = Math.min(reason.length(), 200);
+        StringBuilder sb = null;
+        for (int i = 0; i < n; i++) {
+            char c = reason.charAt(i);
+            if (c < ' ' || c > '~') {
+                if (sb == null) sb = new StringBuilder(n).append(reason, 0, i);
+                sb.append('?');
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        if (sb != null) return sb.toString();
+        return n == reason.length() ? reason : reason.substring(0, n);
     }
 
     /** The response code to answer with: 400, 505 or 513. */
@@ -29,14 +50,13 @@ public final class SipParseException extends Exception {
         return partial;
     }
 
-    /** True when a response can be built and routed: a request with a parseable top Via and the §8.2.6.2 headers. */
+    /**
+     * True when the input was a request, so that an error response can be built from what was
+     * parsed (header values are copied as written) and sent back where the request came from. RFC
+     * 4475 wants a 400 even for requests without Call-ID, From or To (§3.3.1) or with a mangled Via
+     * (§3.1.2.1); only responses and unrecognisable bytes are dropped.
+     */
     public boolean isAnswerable() {
-        if (partial == null) return false;
-        try {
-            return partial.topVia() != null && partial.callId() != null && partial.header("From") != null
-                    && partial.header("To") != null && partial.header("CSeq") != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return partial != null;
     }
 }

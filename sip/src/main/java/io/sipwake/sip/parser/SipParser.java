@@ -86,19 +86,25 @@ public final class SipParser {
         }
 
         String head = new String(data, start, headerEnd - start, StandardCharsets.ISO_8859_1);
-        List<String> lines = splitLines(head);
-        String startLine = lines.get(0);
-        boolean response = startLine.startsWith("SIP/");
-
-        List<Header> headers;
-        try {
-            headers = unfoldHeaders(lines);
-        } catch (SipSyntaxException e) {
-            throw new SipParseException(400, e.getMessage(), null);
+        int firstLf = head.indexOf('\n');
+        int startLineEnd = firstLf < 0 ? head.length() : firstLf;
+        if (startLineEnd > 0 && head.charAt(startLineEnd - 1) == '\r') startLineEnd--;
+        if (startLineEnd > limits.maxLineBytes()) {
+            throw new SipParseException(0, "start line longer than " + limits.maxLineBytes() + " bytes", null);
         }
+        String startLine = head.substring(0, startLineEnd);
+        boolean response = startLine.regionMatches(true, 0, "SIP/", 0, 4); // SIP-Version is case-insensitive (§7.1)
+
+        // Header lines that break the grammar or the limits are left out and the first such
+        // problem remembered, so that a request can still be answered with a 400 naming it.
+        HeaderSection section = parseHeaders(head, firstLf < 0 ? head.length() : firstLf + 1);
 
         if (response) {
-            SipResponse r = parseStatusLine(startLine, headers);
+            if (end - start > limits.maxMessageBytes()) {
+                throw new SipParseException(0, "message larger than " + limits.maxMessageBytes() + " bytes", null);
+            }
+            if (section.error != null) throw new SipParseException(0, section.error, null);
+            SipResponse r = parseStatusLine(startLine, section.headers);
             validateCommon(r, null);
             r.setBody(body(data, bodyStart, end, r, datagram, null));
             return r;
@@ -106,15 +112,89 @@ public final class SipParser {
 
         // From here on the input is a request; keep what we have so that errors can be answered.
         String method = firstToken(startLine);
-        SipRequest partial = new SipRequest(method == null ? "UNKNOWN" : method, null, headers);
+        SipRequest partial = new SipRequest(method == null ? "UNKNOWN" : method, null, section.headers);
         if (end - start > limits.maxMessageBytes()) {
             throw new SipParseException(513, "Message Too Large", partial);
         }
-        SipRequest request = parseRequestLine(startLine, headers, partial);
+        SipRequest request = parseRequestLine(startLine, section.headers, partial);
+        if (section.error != null) throw new SipParseException(400, section.error, partial);
         validateCommon(request, partial);
         validateRequest(request, partial);
         request.setBody(body(data, bodyStart, end, request, datagram, partial));
         return request;
+    }
+
+    /** The header lines that could be parsed, and the first problem met, or null. */
+    private record HeaderSection(List<Header> headers, String error) {}
+
+    /**
+     * Splits and unfolds the header lines of {@code head} from {@code from} on (RFC 3261 §7.3.1).
+     * A line longer than {@link ParseLimits#maxLineBytes()}, a line without a header name and the
+     * lines past {@link ParseLimits#maxHeaderLines()} are not kept.
+     */
+    private HeaderSection parseHeaders(String head, int from) {
+        List<Header> headers = new ArrayList<>(16);
+        String error = null;
+        String name = null;
+        StringBuilder value = null;
+        boolean skipping = false; // inside a header whose first line was rejected
+        int lineCount = 0;
+        int n = head.length();
+        int i = from;
+        while (i < n) {
+            int lf = head.indexOf('\n', i);
+            int e = lf < 0 ? n : lf;
+            int lineEnd = e > i && head.charAt(e - 1) == '\r' ? e - 1 : e;
+            int lineStart = i;
+            i = lf < 0 ? n : lf + 1;
+            if (lineEnd == lineStart) continue;
+            char c0 = head.charAt(lineStart);
+            boolean continuation = c0 == ' ' || c0 == '\t';
+            if (++lineCount > limits.maxHeaderLines()) {
+                if (error == null) error = "more than " + limits.maxHeaderLines() + " header lines";
+                break;
+            }
+            if (lineEnd - lineStart > limits.maxLineBytes()) {
+                if (error == null) error = "header line longer than " + limits.maxLineBytes() + " bytes";
+                // the header this line starts or continues is left out whole
+                if (!continuation && name != null) headers.add(new Header(name, value.toString().trim()));
+                name = null;
+                skipping = true;
+                continue;
+            }
+            if (continuation) { // folded continuation (RFC 3261 §7.3.1)
+                if (skipping) continue;
+                if (name == null) {
+                    if (error == null) error = "continuation line before the first header";
+                    continue;
+                }
+                int a = lineStart;
+                int b = lineEnd;
+                while (a < b && head.charAt(a) <= ' ') a++;
+                while (b > a && head.charAt(b - 1) <= ' ') b--;
+                value.append(' ').append(head, a, b);
+                continue;
+            }
+            if (name != null) headers.add(new Header(name, value.toString().trim()));
+            name = null;
+            skipping = false;
+            int colon = lineStart;
+            while (colon < lineEnd && head.charAt(colon) != ':') colon++;
+            String rawName = colon == lineEnd ? null : head.substring(lineStart, colon).trim();
+            if (rawName == null || !Lexer.isToken(rawName)) {
+                if (error == null) {
+                    error = rawName == null || rawName.isEmpty()
+                            ? "malformed header line '" + excerpt(head.substring(lineStart, lineEnd)) + "'"
+                            : "malformed header name '" + excerpt(rawName) + "'";
+                }
+                skipping = true;
+                continue;
+            }
+            name = HeaderNames.canonical(rawName);
+            value = new StringBuilder(lineEnd - colon).append(head, colon + 1, lineEnd);
+        }
+        if (name != null) headers.add(new Header(name, value.toString().trim()));
+        return new HeaderSection(headers, error);
     }
 
     private static String firstToken(String line) {
@@ -136,55 +216,9 @@ public final class SipParser {
         return -1;
     }
 
-    private List<String> splitLines(String head) throws SipParseException {
-        List<String> lines = new ArrayList<>(16);
-        int i = 0;
-        int n = head.length();
-        while (i <= n) {
-            int lf = head.indexOf('\n', i);
-            int e = lf < 0 ? n : lf;
-            int lineEnd = e > i && head.charAt(e - 1) == '\r' ? e - 1 : e;
-            if (lineEnd - i > limits.maxLineBytes()) {
-                throw new SipParseException(lines.isEmpty() ? 0 : 400, "header line longer than " + limits.maxLineBytes() + " bytes", null);
-            }
-            lines.add(head.substring(i, lineEnd));
-            if (lf < 0) break;
-            i = lf + 1;
-            if (lines.size() > limits.maxHeaderLines() + 1) {
-                throw new SipParseException(400, "more than " + limits.maxHeaderLines() + " header lines", null);
-            }
-        }
-        return lines;
-    }
-
-    private static List<Header> unfoldHeaders(List<String> lines) {
-        List<Header> headers = new ArrayList<>(lines.size());
-        String name = null;
-        StringBuilder value = null;
-        for (int k = 1; k < lines.size(); k++) {
-            String line = lines.get(k);
-            if (line.isEmpty()) continue;
-            char c0 = line.charAt(0);
-            if (c0 == ' ' || c0 == '\t') { // folded continuation (RFC 3261 §7.3.1)
-                if (value == null) throw new SipSyntaxException("continuation line before the first header");
-                value.append(' ').append(line.trim());
-                continue;
-            }
-            if (name != null) headers.add(new Header(name, value.toString().trim()));
-            int colon = line.indexOf(':');
-            if (colon <= 0) throw new SipSyntaxException("malformed header line '" + excerpt(line) + "'");
-            String rawName = line.substring(0, colon).trim();
-            if (!Lexer.isToken(rawName)) throw new SipSyntaxException("malformed header name '" + excerpt(rawName) + "'");
-            name = HeaderNames.canonical(rawName);
-            value = new StringBuilder(line.length() - colon).append(line, colon + 1, line.length());
-        }
-        if (name != null) headers.add(new Header(name, value.toString().trim()));
-        return headers;
-    }
-
     private static SipResponse parseStatusLine(String line, List<Header> headers) throws SipParseException {
         // SIP/2.0 SP Status-Code SP Reason-Phrase; the reason may be empty (RFC 4475 noreason)
-        if (!line.startsWith("SIP/2.0 ")) throw new SipParseException(0, "bad status line version", null);
+        if (!line.regionMatches(true, 0, "SIP/2.0 ", 0, 8)) throw new SipParseException(0, "bad status line version", null);
         int sp = line.indexOf(' ', 8);
         String code = sp < 0 ? line.substring(8) : line.substring(8, sp);
         if (code.length() != 3 || !Character.isDigit(code.charAt(0)) || !Character.isDigit(code.charAt(1)) || !Character.isDigit(code.charAt(2))) {
@@ -204,7 +238,7 @@ public final class SipParser {
         String method = parts[0];
         if (!Lexer.isToken(method)) throw new SipParseException(400, "malformed method", partial);
         String version = parts[2];
-        if (!version.equals("SIP/2.0")) {
+        if (!version.equalsIgnoreCase("SIP/2.0")) {
             if (version.regionMatches(true, 0, "SIP/", 0, 4)) throw new SipParseException(505, "Version Not Supported", partial);
             throw new SipParseException(400, "malformed SIP version", partial);
         }

@@ -48,7 +48,7 @@ public final class Flow {
         return transport.uriParam() + ":" + hostString(remote) + ":" + remote.getPort() + "#" + connectionId;
     }
 
-    /** Parses a {@link #token()}; returns null when it is not one. */
+    /** Parses a {@link #token()}; returns null when it is not one (the host must be an IP literal; no DNS is done). */
     public static Flow parseToken(String token) {
         try {
             int c1 = token.indexOf(':');
@@ -56,12 +56,13 @@ public final class Flow {
             int c2 = token.lastIndexOf(':', hash);
             Transport t = Transport.fromName(token.substring(0, c1));
             if (t == null || hash < 0 || c2 <= c1) return null;
-            String host = token.substring(c1 + 1, c2);
-            if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+            // tokens hold IP literals only: never let a token trigger a (blocking) DNS lookup
+            InetAddress address = Addresses.literal(token.substring(c1 + 1, c2));
+            if (address == null) return null;
             int port = Integer.parseInt(token.substring(c2 + 1, hash));
             long id = Long.parseLong(token.substring(hash + 1));
-            return new Flow(t, null, new InetSocketAddress(InetAddress.getByName(host), port), id);
-        } catch (RuntimeException | java.net.UnknownHostException e) {
+            return new Flow(t, null, new InetSocketAddress(address, port), id);
+        } catch (RuntimeException e) {
             return null;
         }
     }

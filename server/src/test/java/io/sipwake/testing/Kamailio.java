@@ -1,0 +1,193 @@
+package io.sipwake.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Kamailio as a known-good reference registrar and proxy on loopback
+ * ({@code peers/kamailio-reference.cfg}): what the SIPp scenarios and sipsak are proven against
+ * before they are pointed at sipwake.
+ *
+ * <p>Every user exists, with password {@link #PASSWORD}; REGISTER is challenged (401), INVITE
+ * too (407) with {@link Builder#challengeInvites()}. Requests to sip:USER@... go to USER's
+ * contacts, with Record-Route (double when the transport changes); OPTIONS to the server itself
+ * gets 200.
+ */
+public final class Kamailio implements AutoCloseable {
+
+    /** The password of every user. */
+    public static final String PASSWORD = "secret";
+
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final Duration STARTUP = Duration.ofSeconds(20);
+
+    private final BoundedProcess process;
+    private final int port;
+    private final int tlsPort;
+
+    private Kamailio(BoundedProcess process, int port, int tlsPort) {
+        this.process = process;
+        this.port = port;
+        this.tlsPort = tlsPort;
+    }
+
+    /** A reference Kamailio listening on UDP and TCP. */
+    public static Builder reference() {
+        return new Builder();
+    }
+
+    /** The UDP and TCP port on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
+    /** The TLS port on 127.0.0.1. */
+    public int tlsPort() {
+        if (tlsPort <= 0) {
+            throw new IllegalStateException("this Kamailio was started without TLS");
+        }
+        return tlsPort;
+    }
+
+    /** Kamailio's log so far. */
+    public String log() {
+        return process.output();
+    }
+
+    /** Stops Kamailio and all its worker processes. */
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    /** Options of a reference Kamailio. */
+    public static final class Builder {
+        private Path certificate;
+        private Path privateKey;
+        private int tlsPort;
+        private boolean challengeInvites;
+
+        private Builder() {
+        }
+
+        /** Also listen on TLS (TLS 1.2 and 1.3) with this PEM certificate and key; needs kamailio-tls-modules. */
+        public Builder tls(Path certificatePem, Path privateKeyPem) {
+            return tls(certificatePem, privateKeyPem, FreePorts.udpAndTcp());
+        }
+
+        /** Also listen on TLS on this port (e.g. one the certificate names). */
+        public Builder tls(Path certificatePem, Path privateKeyPem, int port) {
+            this.certificate = certificatePem.toAbsolutePath();
+            this.privateKey = privateKeyPem.toAbsolutePath();
+            this.tlsPort = port;
+            return this;
+        }
+
+        /** Challenge every INVITE with 407 (the caller answers with its -au/-ap credentials). */
+        public Builder challengeInvites() {
+            this.challengeInvites = true;
+            return this;
+        }
+
+        /** Starts Kamailio and waits until it answers OPTIONS. */
+        public Kamailio start() {
+            Path kamailio = Peers.require("kamailio");
+            int port = FreePorts.udpAndTcp();
+            Path workDir = BoundedProcess.newWorkDir("kamailio");
+            List<String> command = new ArrayList<>(List.of(
+                    kamailio.toString(), "-DD", "-E",
+                    "-f", BoundedProcess.copyResource("peers/kamailio-reference.cfg", workDir).toString(),
+                    "-Y", workDir.toString(),
+                    "-l", "udp:" + LOOPBACK + ":" + port,
+                    "-l", "tcp:" + LOOPBACK + ":" + port));
+            if (certificate != null) {
+                Peers.requireFile(tlsModule(), "kamailio-tls-modules");
+                command.addAll(List.of(
+                        "-A", "WITH_TLS",
+                        "-A", "TLS_CERTIFICATE=\"" + certificate + "\"",
+                        "-A", "TLS_PRIVATE_KEY=\"" + privateKey + "\"",
+                        "-l", "tls:" + LOOPBACK + ":" + tlsPort));
+            }
+            if (challengeInvites) {
+                command.addAll(List.of("-A", "WITH_CALL_AUTH"));
+            }
+            BoundedProcess process = BoundedProcess.start(command, workDir, Map.of());
+            Kamailio started = new Kamailio(process, port, tlsPort);
+            try {
+                awaitOptionsAnswered(process, port);
+                return started;
+            } catch (RuntimeException | Error e) {
+                started.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Kamailio's TLS module, wherever Debian put it for this architecture. */
+    private static Path tlsModule() {
+        Path lib = Path.of("/usr/lib");
+        try (Stream<Path> dirs = Files.list(lib)) {
+            return Stream.concat(dirs, Stream.of(lib))
+                    .map(dir -> dir.resolve("kamailio/modules/tls.so"))
+                    .filter(Files::isRegularFile)
+                    .findFirst()
+                    .orElse(lib.resolve("x86_64-linux-gnu/kamailio/modules/tls.so"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitOptionsAnswered(BoundedProcess process, int port) {
+        Instant deadline = Instant.now().plus(STARTUP);
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+            socket.setSoTimeout(200);
+            for (int attempt = 1; Instant.now().isBefore(deadline); attempt++) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("Kamailio exited while starting:\n" + process.output());
+                }
+                byte[] ping = options(port, socket.getLocalPort(), attempt).getBytes(StandardCharsets.UTF_8);
+                socket.send(new DatagramPacket(ping, ping.length, loopback, port));
+                byte[] buffer = new byte[4096];
+                DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
+                try {
+                    socket.receive(reply);
+                    if (new String(buffer, 0, reply.getLength(), StandardCharsets.UTF_8).startsWith("SIP/2.0 200 ")) {
+                        return;
+                    }
+                } catch (SocketTimeoutException notYet) {
+                    // Kamailio is still starting: ask again
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("Kamailio did not answer OPTIONS within " + STARTUP + ":\n" + process.output());
+    }
+
+    private static String options(int port, int localPort, int attempt) {
+        return "OPTIONS sip:" + LOOPBACK + ":" + port + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP " + LOOPBACK + ":" + localPort + ";branch=z9hG4bK-ready-" + attempt + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:ready@" + LOOPBACK + ">;tag=ready\r\n"
+                + "To: <sip:" + LOOPBACK + ":" + port + ">\r\n"
+                + "Call-ID: ready-" + attempt + "@" + LOOPBACK + "\r\n"
+                + "CSeq: " + attempt + " OPTIONS\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+}
