@@ -4,9 +4,6 @@ import io.sipwake.server.config.ConfigLoader;
 import io.sipwake.sip.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -36,7 +33,7 @@ public final class TestServer implements AutoCloseable {
      * @param extraSipYaml   further keys under {@code sip:}, indented by two spaces
      */
     public static TestServer start(Path dir, String extraListeners, String extraSipYaml) {
-        int port = freeUdpAndTcpPort();
+        int port = io.sipwake.testing.FreePorts.udpAndTcp(); // below 10000: sipsak cuts longer ports
         String yaml = "sip:\n"
                 + "  address: 127.0.0.1\n"
                 + "  resolve-names: false\n" // tests never send DNS queries off the machine
@@ -87,19 +84,5 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-    }
-
-    /** A port free for both UDP and TCP on 127.0.0.1 (sipsak cuts ports above 9999, so stay below 10000). */
-    static int freeUdpAndTcpPort() {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = 6000 + (int) (Math.random() * 3900);
-            try (DatagramSocket u = new DatagramSocket(port, InetAddress.getLoopbackAddress());
-                    ServerSocket t = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (IOException busy) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port pair below 10000");
     }
 }

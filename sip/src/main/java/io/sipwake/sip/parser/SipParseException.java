@@ -51,12 +51,12 @@ public final class SipParseException extends Exception {
     }
 
     /**
-     * True when the input was a request, so that an error response can be built from what was
-     * parsed (header values are copied as written) and sent back where the request came from. RFC
-     * 4475 wants a 400 even for requests without Call-ID, From or To (§3.3.1) or with a mangled Via
-     * (§3.1.2.1); only responses and unrecognisable bytes are dropped.
+     * True when the input was a request with a Via header, so that an error response can be built
+     * from what was parsed (header values are copied as written) and sent back where the request
+     * came from. RFC 4475 wants a 400 even for requests without Call-ID, From or To (§3.3.1) or with
+     * a mangled Via (§3.1.2.1); responses, and bytes that have no Via to answer along, are dropped.
      */
     public boolean isAnswerable() {
-        return partial != null;
+        return partial != null && !partial.method().equals("UNKNOWN") && partial.header("Via") != null;
     }
 }

@@ -73,6 +73,25 @@ class CreateResponseTest {
     }
 
     @Test
+    void copiesOnlyTheFirstOfRepeatedSingletonHeaders_rfc4475multi01() {
+        List<Header> h = new ArrayList<>();
+        h.add(new Header("Via", "SIP/2.0/UDP 192.0.2.25;branch=z9hG4bKkdjuw"));
+        h.add(new Header("CSeq", "5 INVITE"));
+        h.add(new Header("Call-ID", "multi01.98asdh@192.0.2.1"));
+        h.add(new Header("CSeq", "59 INVITE"));
+        h.add(new Header("Call-ID", "multi01.98asdh@192.0.2.2"));
+        h.add(new Header("From", "sip:caller@example.com;tag=3413415"));
+        h.add(new Header("To", "sip:user@example.com"));
+        h.add(new Header("To", "sip:other@example.net"));
+        h.add(new Header("From", "sip:caller@example.net;tag=2923420123"));
+        SipResponse r = new SipRequest("INVITE", SipUri.parse("sip:user@company.com"), h).createResponse(400, "Bad Request", "t");
+        assertThat(r.headers()).extracting(Header::name).containsExactly("Via", "CSeq", "Call-ID", "From", "To");
+        assertThat(r.callId()).isEqualTo("multi01.98asdh@192.0.2.1");
+        assertThat(r.to().sipUri().user()).isEqualTo("user");
+        assertThat(r.to().tag()).isEqualTo("t");
+    }
+
+    @Test
     void serialisedResponseHasStatusLineAndZeroContentLength() {
         SipResponse r = invite("<sip:bob@biloxi.com>").createResponse(403, null, "t");
         String text = r.toString();

@@ -24,7 +24,8 @@ import java.util.List;
  * findings land in the inputs directory, so they become regression inputs).
  *
  * <p>Properties: nothing but {@link SipParseException} escapes; a refusal is a drop (status 0,
- * nothing to answer) or an answerable 400/505/513 whose response can be built and written; an
+ * nothing to answer) or a 400/505/513 whose reason phrase is printable and which, when
+ * answerable, gives a response carrying the request's Vias; an
  * accepted message survives toBytes and a second parse unchanged, and its typed views work.
  */
 class SipParserFuzzTest {
@@ -32,6 +33,12 @@ class SipParserFuzzTest {
     /** Small limits so that the fuzzer reaches the limit paths. */
     private static final ParseLimits SMALL_LIMITS = new ParseLimits(1024, 512, 16, 128);
     private static final SipParser SMALL = new SipParser(SMALL_LIMITS);
+    /**
+     * Re-parses what was serialised. Limits apply to what a peer sent, and the serialised form may
+     * be a little longer (long header names for compact ones, folded lines joined, Content-Length
+     * added), so the round trip is checked without them.
+     */
+    private static final SipParser UNLIMITED = new SipParser(new ParseLimits(1 << 24, 1 << 24, 1 << 20, 1 << 24));
 
     @FuzzTest(maxDuration = "10m")
     void datagram(byte[] data) {
@@ -53,7 +60,7 @@ class SipParserFuzzTest {
             checkRefusal(e);
             return;
         }
-        checkAccepted(parser, m);
+        checkAccepted(m);
     }
 
     private static void checkStream(StreamFramer framer, SipParser parser, byte[] data) {
@@ -86,7 +93,7 @@ class SipParserFuzzTest {
             checkRefusal(e);
             framedError = e;
         }
-        if (framed != null) checkAccepted(parser, framed);
+        if (framed != null) checkAccepted(framed);
         // a framed message (it has its empty line) parses the same as the datagram of the same octets
         try {
             SipMessage datagram = parser.parseDatagram(data, offset, length);
@@ -113,11 +120,11 @@ class SipParserFuzzTest {
         SipResponse answer = partial.createResponse(e.status(), reason, "fuzz");
         byte[] bytes = answer.toBytes();
         assertThat(bytes).isNotEmpty();
-        assertThat(answer.topVia().toString()).isEqualTo(partial.topVia().toString());
+        assertThat(viaLines(answer)).as("the answer goes back along the request's Vias").isNotEmpty().isEqualTo(viaLines(partial));
         assertThat(answer.status()).isEqualTo(e.status());
     }
 
-    private static void checkAccepted(SipParser parser, SipMessage m) {
+    private static void checkAccepted(SipMessage m) {
         // the views the proxy and registrar use work on every accepted message
         List<Via> vias = m.vias();
         assertThat(vias).isNotEmpty();
@@ -147,7 +154,7 @@ class SipParserFuzzTest {
         byte[] out = m.toBytes();
         SipMessage again;
         try {
-            again = parser.parseDatagram(out, 0, out.length);
+            again = UNLIMITED.parseDatagram(out, 0, out.length);
         } catch (SipParseException e) {
             throw new AssertionError("serialised message no longer parses: " + e.status() + " " + e.getMessage(), e);
         }
@@ -171,6 +178,10 @@ class SipParserFuzzTest {
         }
     }
 
+    private static List<String> viaLines(SipMessage m) {
+        return m.headers().stream().filter(h -> h.is(HeaderNames.VIA)).map(Header::value).toList();
+    }
+
     private static List<Header> withoutContentLength(List<Header> headers) {
         return headers.stream().filter(h -> !h.is(HeaderNames.CONTENT_LENGTH)).toList();
     }
@@ -181,7 +192,7 @@ class SipParserFuzzTest {
             SipResponse resp = r.createResponse(200, null, "fz");
             byte[] bytes = resp.toBytes();
             try {
-                SipMessage back = PARSER.parse(bytes);
+                SipMessage back = UNLIMITED.parse(bytes);
                 assertThat(back.to().tag()).isEqualTo(r.to().tag() != null ? r.to().tag() : "fz");
             } catch (SipParseException | SipSyntaxException e) {
                 throw new AssertionError("response to an accepted request does not parse: " + e.getMessage(), e);

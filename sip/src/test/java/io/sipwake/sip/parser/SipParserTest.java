@@ -377,8 +377,16 @@ class SipParserTest {
         }
 
         @Test
-        void requestWithoutAParseableTopViaCannotBeAnswered() {
+        void requestWithAMangledViaIsStillAnswered_rfc4475badinv01() {
             SipParseException e = failure(bytes(options("-Via", "Via: SIP/2.0/UDP 192.0.2.15;;,;,,")));
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.isAnswerable()).isTrue();
+            assertThat(e.partialRequest().createResponse(400, e.getMessage(), "t").header("Via")).isEqualTo("SIP/2.0/UDP 192.0.2.15;;,;,,");
+        }
+
+        @Test
+        void requestWithoutViaCannotBeAnswered() {
+            SipParseException e = failure(bytes(options("-Via")));
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.partialRequest()).isNotNull();
             assertThat(e.isAnswerable()).isFalse();

@@ -37,8 +37,6 @@ class TortureTest {
         PARSES,
         /** Refused with this status and answerable: a response can be built and routed. */
         ANSWER_400, ANSWER_505,
-        /** Refused 400, but the top Via (or a header a response copies) is missing or unparseable, so it is dropped. */
-        REFUSED_UNANSWERABLE,
         /** A malformed response: dropped silently (status 0). */
         DROP
     }
@@ -46,7 +44,7 @@ class TortureTest {
     /** Outcomes other than {@link Outcome#PARSES}, with the RFC's words in the comments. */
     private static final Map<String, Outcome> REFUSED = Map.ofEntries(
         // RFC 4475 §3.1.2: invalid messages
-        Map.entry("badinv01", Outcome.REFUSED_UNANSWERABLE), // respond 400; the Via "SIP/2.0/UDP 192.0.2.15;;,;,," cannot route a response
+        Map.entry("badinv01", Outcome.ANSWER_400),   // extraneous ;;,;,, in Via and Contact: answered 400 all the same
         Map.entry("clerr", Outcome.ANSWER_400),      // Content-Length 9999 over UDP
         Map.entry("ncl", Outcome.ANSWER_400),        // Content-Length -999
         Map.entry("scalar02", Outcome.ANSWER_400),   // CSeq > 2**32-1
@@ -129,13 +127,8 @@ class TortureTest {
                 SipRequest partial = x.partialRequest();
                 SipResponse answer = partial.createResponse(x.status(), x.getMessage(), "torture");
                 assertThat(answer.callId()).isEqualTo(partial.callId());
-                assertThat(answer.headerValues("Via")).isEqualTo(partial.headerValues("Via"));
+                assertThat(answer.headers()).filteredOn(h -> h.is("Via")).isEqualTo(partial.headers().stream().filter(h -> h.is("Via")).toList());
                 assertThat(new String(answer.toBytes(), StandardCharsets.ISO_8859_1)).startsWith("SIP/2.0 " + x.status() + " ");
-            }
-            case REFUSED_UNANSWERABLE -> {
-                assertThat(x.status()).isEqualTo(400);
-                assertThat(x.partialRequest()).isNotNull();
-                assertThat(x.isAnswerable()).isFalse();
             }
             case DROP -> {
                 assertThat(x.status()).isZero();
