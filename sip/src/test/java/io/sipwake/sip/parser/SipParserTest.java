@@ -135,7 +135,6 @@ class SipParserTest {
             "OPTIONS sip:carol@chicago.com?Route=%3Csip:x%3E SIP/2.0",
             "OPTIONS sip:carol@chicago.com",
             "OPTIONS sip:carol@chicago.com HTTP/1.1",
-            "OPT@IONS sip:carol@chicago.com SIP/2.0",
             "OPTIONS sip:2001:db8::10 SIP/2.0"})
         void malformedRequestLineIsAnswered400(String requestLine) {
             String[] lines = options();
@@ -144,6 +143,15 @@ class SipParserTest {
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.isAnswerable()).isTrue();
             assertThat(e.getMessage()).isNotBlank();
+        }
+
+        @Test
+        void requestLineWithoutATokenMethodIsRefusedButNotAnswered() {
+            String[] lines = options();
+            lines[0] = "OPT@IONS sip:carol@chicago.com SIP/2.0";
+            SipParseException e = failure(bytes(lines));
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.isAnswerable()).isFalse();
         }
 
         @ParameterizedTest
