@@ -59,14 +59,18 @@ public final class SipProxy implements TransactionUser {
     private final Predicate<String> knownAor;
     private final NextHopResolver resolver;
     private final RecordRouting recordRouting;
+    private final boolean relay;
 
     /**
      * @param localDomain whether a Request-URI host is a domain this server is responsible for
      * @param knownAor    whether an AOR is a user of ours (unknown users get 404, known but
      *                    unregistered ones 480)
+     * @param relay       whether requests for other domains, and along Route sets that do not
+     *                    pass us, are forwarded (an outbound proxy) or refused with 403
      */
     public SipProxy(TransactionLayer transactions, SipTransport transport, Registrar registrar, LocationService locations,
-            LocalAddresses local, Predicate<String> localDomain, Predicate<String> knownAor, NextHopResolver resolver) {
+            LocalAddresses local, Predicate<String> localDomain, Predicate<String> knownAor, NextHopResolver resolver,
+            boolean relay) {
         this.transactions = transactions;
         this.transport = transport;
         this.registrar = registrar;
@@ -76,6 +80,7 @@ public final class SipProxy implements TransactionUser {
         this.knownAor = knownAor;
         this.resolver = resolver;
         this.recordRouting = new RecordRouting(transport);
+        this.relay = relay;
     }
 
     // ---- requests with a transaction ----
@@ -122,32 +127,54 @@ public final class SipProxy implements TransactionUser {
             return;
         }
 
-        // §16.4 route information preprocessing
+        // §16.4 route information preprocessing, on a copy: the transaction keeps the request as received
+        SipRequest received = request;
+        request = received.copy();
         preprocessRoutes(request);
+        SipUri ownRoute = popOwnRoutes(request);
         ruri = request.requestUri();
-        List<NameAddress> routes = request.routes();
-        if (!routes.isEmpty()) {
-            forwardAlongRoute(tx, request, null);
+        boolean inDialog = request.to().tag() != null;
+        if (!request.routes().isEmpty()) {
+            if (ownRoute != null || relay) {
+                forwardAlongRoute(tx, received, request, ownRoute); // in-dialog Route set through us, or pre-loaded
+            } else {
+                refuseRelay(tx, request);
+            }
             return;
         }
         if (!(ruri instanceof SipUri target)) {
             reply(tx, request, 404, "Not Found (no route for " + ruri.scheme() + " URI)");
             return;
         }
+        if (inDialog) {
+            // §16.5: the Request-URI of an in-dialog request is the remote target, never looked up again
+            if (local.isLocal(target)) {
+                reply(tx, request, 481, null);
+            } else if (ownRoute != null || relay) {
+                forwardAlongRoute(tx, received, request, ownRoute);
+            } else {
+                refuseRelay(tx, request); // a dialog we did not record-route
+            }
+            return;
+        }
         boolean ours = local.isLocal(target) || localDomain.test(target.host());
         if (method.equals("REGISTER") && ours) {
             register(tx, request);
-            return;
-        }
-        if (target.user() == null && ours) {
+        } else if (target.user() == null && ours) {
             answerAsServer(tx, request); // addressed to the server itself
-            return;
+        } else if (ours) {
+            forwardToBindings(tx, received, request, target);
+        } else if (relay) {
+            forwardAlongRoute(tx, received, request, ownRoute); // not ours: act as an outbound proxy towards the Request-URI
+        } else {
+            refuseRelay(tx, request);
         }
-        if (ours) {
-            forwardToBindings(tx, request, target);
-            return;
-        }
-        forwardAlongRoute(tx, request, null); // not ours: act as an outbound proxy towards the Request-URI
+    }
+
+    /** Without {@code relay}, sipwake is no open relay: it only routes to its own users and along dialogs it record-routed. */
+    private void refuseRelay(ServerTransaction tx, SipRequest request) {
+        log.debug("not relaying {} {} from {}", request.method(), request.requestUri(), tx.flow());
+        reply(tx, request, 403, "Forbidden (relaying not allowed)");
     }
 
     /** §16.4: a Request-URI we put in a Record-Route came from a strict router; a top Route naming us is removed. */
@@ -216,7 +243,7 @@ public final class SipProxy implements TransactionUser {
     }
 
     /** §16.5 and §16.6: one branch per registered contact of the AOR, in parallel. */
-    private void forwardToBindings(ServerTransaction tx, SipRequest request, SipUri target) {
+    private void forwardToBindings(ServerTransaction tx, SipRequest received, SipRequest request, SipUri target) {
         String aor = Registrar.addressOfRecord(target);
         List<Binding> bindings = locations.lookup(aor);
         if (bindings.isEmpty()) {
@@ -227,7 +254,7 @@ public final class SipProxy implements TransactionUser {
             }
             return;
         }
-        ResponseContext context = new ResponseContext(tx, request);
+        ResponseContext context = new ResponseContext(tx, received);
         tx.attach(context);
         for (Binding binding : bindings) {
             NameAddress contact;
@@ -251,12 +278,14 @@ public final class SipProxy implements TransactionUser {
         context.noMoreBranches();
     }
 
-    /** Forwards along the Route set or to the Request-URI (pre-loaded routes, in-dialog requests, foreign domains). */
-    private void forwardAlongRoute(ServerTransaction tx, SipRequest request, Flow viaFlow) {
-        SipUri ours = popOwnRoutes(request);
-        Flow flow = viaFlow;
-        if (flow == null && ours != null) flow = recordRouting.flowFor(ours, tx.flow());
-        ResponseContext context = new ResponseContext(tx, request);
+    /**
+     * Forwards along the Route set or to the Request-URI (pre-loaded routes, in-dialog requests,
+     * foreign domains); {@code ownRoute} is the Route entry of ours that was removed, whose flows
+     * say which connection an in-dialog request goes back over.
+     */
+    private void forwardAlongRoute(ServerTransaction tx, SipRequest received, SipRequest request, SipUri ownRoute) {
+        Flow flow = ownRoute == null ? null : recordRouting.flowFor(ownRoute, tx.flow());
+        ResponseContext context = new ResponseContext(tx, received);
         tx.attach(context);
         forwardBranch(context, request.copy(), tx.flow(), flow);
         context.noMoreBranches();
@@ -346,6 +375,7 @@ public final class SipProxy implements TransactionUser {
             if (ack.maxForwards() == 0) return;
             preprocessRoutes(ack);
             SipUri ours = popOwnRoutes(ack);
+            if (ours == null && !relay) return; // not a dialog we record-routed
             Flow flow = ours == null ? null : recordRouting.flowFor(ours, source);
             int mf = ack.maxForwards();
             ack.setHeader(HeaderNames.MAX_FORWARDS, Integer.toString(mf < 0 ? 70 : mf - 1));

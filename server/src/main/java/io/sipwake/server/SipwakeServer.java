@@ -131,7 +131,7 @@ public final class SipwakeServer implements AutoCloseable {
             SipProxy proxy = new SipProxy(transactions, transport, registrar, locations, local,
                     host -> settings.domains().isEmpty() || settings.servesDomain(host) || local.isLocalHost(host),
                     aor -> anyUser || users.containsKey(userOf(aor)),
-                    new NextHopResolver(resolver, config.sip().resolveNames()));
+                    new NextHopResolver(resolver, config.sip().resolveNames()), config.sip().relay());
             user.delegate = proxy;
             housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
             housekeeping.scheduleWithFixedDelay(() -> {

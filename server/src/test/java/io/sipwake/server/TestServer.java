@@ -16,11 +16,13 @@ public final class TestServer implements AutoCloseable {
     public static final String PASSWORD = "secret";
 
     private final SipwakeServer server;
-    private final Path dataDir;
+    private final Path dir;
+    private final String yaml;
 
-    private TestServer(SipwakeServer server, Path dataDir) {
+    private TestServer(SipwakeServer server, Path dir, String yaml) {
         this.server = server;
-        this.dataDir = dataDir;
+        this.dir = dir;
+        this.yaml = yaml;
     }
 
     /** Starts with UDP and TCP on one free port, plus whatever {@code extraSipYaml} adds under {@code sip:}. */
@@ -59,7 +61,7 @@ public final class TestServer implements AutoCloseable {
         try {
             Path config = dir.resolve("sipwake.yaml");
             Files.writeString(config, yaml);
-            return new TestServer(SipwakeServer.start(ConfigLoader.load(config)), dir.resolve("data"));
+            return new TestServer(SipwakeServer.start(ConfigLoader.load(config)), dir, yaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,7 +80,13 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Path dataDir() {
-        return dataDir;
+        return dir.resolve("data");
+    }
+
+    /** Stops this server and starts a new one with the same configuration: same ports, same database. */
+    public TestServer restart() {
+        close();
+        return startWith(dir, yaml);
     }
 
     @Override

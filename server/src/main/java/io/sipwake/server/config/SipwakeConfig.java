@@ -29,6 +29,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Store store) {
             @JsonProperty("advertised-host") String advertisedHost,
             List<String> aliases,
             @JsonProperty("resolve-names") Boolean resolveNames,
+            Boolean relay,
             Tls tls,
             @JsonProperty("idle-timeout") Duration idleTimeout,
             @JsonProperty("io-threads") Integer ioThreads,
@@ -36,7 +37,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Store store) {
             Limits limits) {
 
         static Sip defaults() {
-            return new Sip(null, null, null, null, null, null, null, null, null, null);
+            return new Sip(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public Sip {
@@ -44,6 +45,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Store store) {
             listen = listen == null ? List.of(new Listener("udp", 5060), new Listener("tcp", 5060)) : List.copyOf(listen);
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
             resolveNames = resolveNames == null ? Boolean.TRUE : resolveNames;
+            relay = relay == null ? Boolean.FALSE : relay;
             tls = tls == null ? new Tls(null, null, null) : tls;
             idleTimeout = idleTimeout == null ? Duration.ofMinutes(10) : idleTimeout;
             ioThreads = ioThreads == null ? 0 : ioThreads;
