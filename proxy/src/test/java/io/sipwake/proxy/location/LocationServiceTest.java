@@ -1,0 +1,88 @@
+package io.sipwake.proxy.location;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipwake.store.Binding;
+import io.sipwake.store.InMemoryBindingStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory location service and its write-through store. */
+class LocationServiceTest {
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    };
+
+    private Binding binding(String key, long expiresAt) {
+        return new Binding("sip:alice@example.com", key, "<" + key + ">", null, null, Binding.NO_Q, "c", 1, expiresAt, null,
+                "udp:127.0.0.1:5000#0", null, null, now.get());
+    }
+
+    @Test
+    void expiredBindingsDisappearFromLookupsAndAreRemovedFromTheStore_10_3() {
+        InMemoryBindingStore store = new InMemoryBindingStore(clock);
+        try (LocationService locations = new LocationService(store, clock)) {
+            locations.update("sip:alice@example.com", current -> List.of(binding("sip:a@h1", now.get() + 1000), binding("sip:a@h2", now.get() + 5000))).join();
+            now.addAndGet(2000);
+            assertThat(locations.lookup("sip:alice@example.com")).extracting(Binding::bindingKey).containsExactly("sip:a@h2");
+            assertThat(locations.removeExpired()).isEqualTo(1);
+            locations.update("sip:alice@example.com", current -> current).join(); // waits for the writer
+            assertThat(store.loadAll()).extracting(Binding::bindingKey).containsExactly("sip:a@h2");
+        }
+    }
+
+    @Test
+    void storedBindingsAreLoadedAtStartExceptExpiredOnes() {
+        InMemoryBindingStore store = new InMemoryBindingStore(clock);
+        store.put(binding("sip:a@h1", now.get() + 1000));
+        store.put(binding("sip:a@h2", now.get() - 1));
+        try (LocationService locations = new LocationService(store, clock)) {
+            assertThat(locations.load()).isEqualTo(1);
+            assertThat(locations.lookup("sip:alice@example.com")).hasSize(1);
+            assertThat(locations.isFlowInUse("udp:127.0.0.1:5000#0")).isTrue();
+        }
+    }
+
+    @Test
+    void concurrentUpdatesOfOneAorLoseNothing() throws Exception {
+        InMemoryBindingStore store = new InMemoryBindingStore(clock);
+        try (LocationService locations = new LocationService(store, clock)) {
+            Thread[] threads = new Thread[8];
+            for (int t = 0; t < threads.length; t++) {
+                int id = t;
+                threads[t] = new Thread(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        String key = "sip:a@h" + id + "-" + i;
+                        locations.update("sip:alice@example.com", current -> {
+                            List<Binding> next = new java.util.ArrayList<>(current);
+                            next.add(binding(key, now.get() + 60_000));
+                            return next;
+                        });
+                    }
+                });
+                threads[t].start();
+            }
+            for (Thread t : threads) t.join();
+            assertThat(locations.update("sip:alice@example.com", c -> c).join()).hasSize(400);
+            assertThat(store.loadAll()).hasSize(400);
+        }
+    }
+}
