@@ -121,6 +121,28 @@ class StandaloneCallsTest {
     }
 
     @Test
+    void callForksToEveryPhoneAndTheAnswerCancelsTheOthers_16_7_step10() {
+        String callId = "fork-" + UUID.randomUUID();
+        try (SippProcess answering = sipp("callee.xml", PeerTransport.UDP).service("bob").auth("bob", TestServer.PASSWORD)
+                        .callId(callId).start();
+                SippProcess ringing = sipp("callee-ring-forever.xml", PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD)
+                        .callId(callId).start()) {
+            answering.awaitReceived(response(200, "REGISTER"), REGISTERED);
+            ringing.awaitReceived(response(200, "REGISTER"), REGISTERED);
+            assertThat(server.server().locations().lookup("sip:bob@127.0.0.1")).hasSize(2);
+            SippResult caller = sipp("caller.xml", PeerTransport.UDP).service("bob").callId(callId).run();
+            assertThat(caller).matches(SippResult::succeeded, "the caller got one 200 and completed the call");
+            assertThat(answering.awaitResult()).matches(SippResult::succeeded, "one phone answered");
+            SippResult other = ringing.awaitResult();
+            assertThat(other).matches(SippResult::succeeded, "the other phone was cancelled");
+            assertThat(other.received(request("CANCEL"))).singleElement()
+                    .satisfies(cancel -> assertThat(cancel.header("Reason")).hasValue("SIP;cause=200;text=\"Call completed elsewhere\""));
+            assertThat(caller.received(response(200, "INVITE"))).as("only the answering branch's 2xx").hasSize(1);
+            assertThat(caller.received(response(487, "INVITE"))).as("the cancelled branch's 487 is not forwarded").isEmpty();
+        }
+    }
+
+    @Test
     void udpRetransmissionsOfInviteAndOf200AreHandled_17() {
         String callId = "retrans-" + UUID.randomUUID();
         try (SippProcess callee = sipp("callee-retrans.xml", PeerTransport.UDP).service("bob").auth("bob", TestServer.PASSWORD)

@@ -5,28 +5,43 @@ import io.sipwake.server.Version;
 import io.sipwake.server.config.ConfigException;
 import io.sipwake.server.config.ConfigLoader;
 import io.sipwake.server.config.SipwakeConfig;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code sipwake} command line. Exit codes: 0 success, 1 runtime failure, 2 usage error,
  * 3 invalid configuration.
+ *
+ * <p>Commands print through picocli's writers ({@code spec.commandLine().getOut()/getErr()}), which are
+ * System.out and System.err unless a caller (a test) sets others.
  */
 @Command(name = "sipwake", mixinStandardHelpOptions = true, versionProvider = SipwakeCommand.VersionProvider.class,
         description = "A SIP push proxy and registrar that wakes sleeping mobile phones for calls (RFC 8599).",
-        subcommands = {SipwakeCommand.Run.class, SipwakeCommand.CheckConfig.class, SipwakeCommand.VersionCommand.class})
+        subcommands = {SipwakeCommand.Run.class, SipwakeCommand.CheckConfig.class, SipwakeCommand.VersionCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:runtime failure, e.g. a port already in use", "2:usage error",
+                "3:invalid configuration"})
 public final class SipwakeCommand implements Callable<Integer> {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_BAD_CONFIG = 3;
 
-    /** Without a subcommand, sipwake runs. */
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand, sipwake runs with the built-in defaults, as {@code sipwake run} does. */
     @Override
-    public Integer call() throws Exception {
-        return new Run().call();
+    public Integer call() throws InterruptedException {
+        // Through the run subcommand's own object, so that there is one thing to stop however sipwake was started.
+        Run run = spec.subcommands().get("run").getCommand();
+        return run.run(null, spec.commandLine().getErr());
     }
 
     public static void main(String[] args) {
@@ -41,41 +56,89 @@ public final class SipwakeCommand implements Callable<Integer> {
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Start sipwake and run until stopped (SIGINT/SIGTERM).")
     static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @CommandLine.Mixin
         ConfigOption options = new ConfigOption();
 
+        /** Counted down by the JVM's shutdown hook on SIGINT/SIGTERM, or by {@link #stop()}. */
+        private final CountDownLatch stopRequested = new CountDownLatch(1);
+
         @Override
-        public Integer call() throws Exception {
+        public Integer call() throws InterruptedException {
+            return run(options.config, spec.commandLine().getErr());
+        }
+
+        int run(Path configFile, PrintWriter err) throws InterruptedException {
             SipwakeConfig config;
             try {
-                config = ConfigLoader.load(options.config);
+                config = ConfigLoader.load(configFile);
             } catch (ConfigException e) {
-                System.err.println("sipwake: invalid configuration: " + e.getMessage());
+                err.println("sipwake: invalid configuration: " + e.getMessage());
                 return EXIT_BAD_CONFIG;
             }
             SipwakeServer server;
             try {
                 server = SipwakeServer.start(config);
             } catch (ConfigException e) {
-                System.err.println("sipwake: invalid configuration: " + e.getMessage());
+                err.println("sipwake: invalid configuration: " + e.getMessage());
                 return EXIT_BAD_CONFIG;
             } catch (RuntimeException e) {
-                System.err.println("sipwake: could not start: " + e.getMessage());
+                err.println("sipwake: could not start: " + Objects.requireNonNullElse(e.getMessage(), e.toString()));
                 return EXIT_FAILURE;
             }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }, "sipwake-shutdown"));
-            stopped.await();
+            runUntilStopped(server);
             return 0;
+        }
+
+        /**
+         * Blocks until a stop is requested, then closes the server on this thread. On SIGINT/SIGTERM the JVM exits
+         * as soon as its shutdown hooks return, so the hook waits until the server is closed (pending binding
+         * writes saved, store closed).
+         */
+        private void runUntilStopped(SipwakeServer server) throws InterruptedException {
+            CountDownLatch closed = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stopRequested.countDown();
+                try {
+                    closed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "sipwake-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                stopRequested.await();
+            } finally {
+                try {
+                    server.close();
+                } finally {
+                    closed.countDown();
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shutdownInProgress) {
+                    // Stopped by a signal: the hook is running and returns now that the server is closed.
+                }
+            }
+        }
+
+        /**
+         * Makes a running (or about to run) {@link #call()} close the server and return 0, as SIGTERM does. For
+         * tests, which cannot signal their own JVM; not reachable from the command line.
+         */
+        void stop() {
+            stopRequested.countDown();
         }
     }
 
     @Command(name = "check-config", mixinStandardHelpOptions = true,
             description = "Validate a configuration file without starting; exit 0 when valid, 3 when not.")
     static final class CheckConfig implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @CommandLine.Mixin
         ConfigOption options = new ConfigOption();
 
@@ -83,10 +146,10 @@ public final class SipwakeCommand implements Callable<Integer> {
         public Integer call() {
             try {
                 ConfigLoader.load(options.config);
-                System.out.println((options.config == null ? "built-in defaults" : options.config) + ": configuration is valid");
+                spec.commandLine().getOut().println((options.config == null ? "built-in defaults" : options.config) + ": configuration is valid");
                 return 0;
             } catch (ConfigException e) {
-                System.err.println("sipwake: invalid configuration: " + e.getMessage());
+                spec.commandLine().getErr().println("sipwake: invalid configuration: " + e.getMessage());
                 return EXIT_BAD_CONFIG;
             }
         }
@@ -94,17 +157,24 @@ public final class SipwakeCommand implements Callable<Integer> {
 
     @Command(name = "version", mixinStandardHelpOptions = true, description = "Print the version and build.")
     static final class VersionCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
-            System.out.println("sipwake " + Version.version() + " (build " + Version.build() + ")");
+            spec.commandLine().getOut().println(VersionProvider.line());
             return 0;
         }
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {
+        static String line() {
+            return "sipwake " + Version.version() + " (build " + Version.build() + ")";
+        }
+
         @Override
         public String[] getVersion() {
-            return new String[] {"sipwake " + Version.version() + " (build " + Version.build() + ")"};
+            return new String[] {line()};
         }
     }
 }

@@ -282,6 +282,9 @@ public final class SipParser {
         }
         parseHeader(m::from, "From", status, partial);
         parseHeader(m::to, "To", status, partial);
+        // tag-param = "tag" EQUAL token (§25.1): a valueless ;tag would make "has a tag" ambiguous
+        if (m.from().params().has("tag") && m.from().tag() == null) throw new SipParseException(status, "From tag without value", partial);
+        if (m.to().params().has("tag") && m.to().tag() == null) throw new SipParseException(status, "To tag without value", partial);
         parseHeader(m::cseq, "CSeq", status, partial);
         parseHeader(m::maxForwards, "Max-Forwards", status, partial);
         parseHeader(m::contacts, "Contact", status, partial);

@@ -335,7 +335,7 @@ class SipParserTest {
             "To: \"unterminated <sip:carol@chicago.com>", "From: Bell, Alexander <sip:bell@example.com>;tag=1",
             "CSeq: 36893488147419103232 OPTIONS", "Max-Forwards: 300", "Call-ID: two words", "Contact: <sip:a@b>;;;;",
             "Route: sip:no-brackets@example.com;lr, <", "Record-Route: <sip:a@b", "Expires: tomorrow",
-            "Contact: sip:user@example.com?Route=%3Csip:x%3E"})
+            "Contact: sip:user@example.com?Route=%3Csip:x%3E", "To: <sip:carol@chicago.com>;tag", "From: <sip:a@b>;tag"})
         void malformedRoutingHeaderIsAnswered400(String bad) {
             String name = bad.substring(0, bad.indexOf(':'));
             SipParseException e = failure(bytes(options("-" + name, bad)));
