@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -17,7 +18,7 @@ import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sipwake.proxy.auth.DigestAlgorithm;
 import io.sipwake.sip.parser.ParseLimits;
 import java.io.IOException;
@@ -115,17 +116,17 @@ public final class ConfigLoader {
                 return parseDuration(p.getText());
             }
         });
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-                .registerModule(durations)
+        return YAMLMapper.builder()
+                .addModule(durations)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // min-expires: 1.5 is a mistake, not 1
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 // YAML keeps the last of two equal keys; the first one's settings would vanish without a word.
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        // A null value means "the default", but a null list item (a stray "- " line) is a mistake.
-        mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
-        return mapper;
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // A null value means "the default", but a null list item (a stray "- " line) is a mistake.
+                .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
+                .build();
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}. */

@@ -194,6 +194,7 @@ class SipwakeCommandTest {
         Path config = write("sipwake.yaml", "sip:\n  address: 127.0.0.1\n  listen: [{transport: udp, port: " + port + "}]\n"
                 + "store: {type: memory}\n");
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            assertThat(taken.isBound()).isTrue();
             Result r = sipwake("run", "-c", config.toString());
             assertThat(r.exitCode()).isEqualTo(SipwakeCommand.EXIT_FAILURE).isEqualTo(1);
             assertThat(r.err()).startsWith("sipwake: could not start: ");
@@ -227,7 +228,7 @@ class SipwakeCommandTest {
 
     private static boolean udpPortIsFree(int port) {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-            return true;
+            return socket.isBound();
         } catch (IOException inUse) {
             return false;
         }
