@@ -2,6 +2,10 @@ package io.sipwake.proxy.registrar;
 
 import io.sipwake.proxy.auth.DigestAuthenticator;
 import io.sipwake.proxy.location.LocationService;
+import io.sipwake.proxy.push.PurrRegistry;
+import io.sipwake.proxy.push.PushParameterParser;
+import io.sipwake.proxy.push.PushParameters;
+import io.sipwake.proxy.push.RegisterPushRules;
 import io.sipwake.sip.message.HeaderNames;
 import io.sipwake.sip.message.NameAddress;
 import io.sipwake.sip.message.SipMessage;
@@ -37,14 +41,29 @@ public final class Registrar {
     private final RegistrarSettings settings;
     private final LocationService locations;
     private final DigestAuthenticator authenticator; // null when authentication is off
+    private final RegisterPushRules pushRules; // null when no push provider is configured
+    private final PurrRegistry purrs;
     private final Clock clock;
     private final String toTagSeed = Long.toHexString(Double.doubleToLongBits(Math.random()));
 
     public Registrar(RegistrarSettings settings, LocationService locations, DigestAuthenticator authenticator, Clock clock) {
+        this(settings, locations, authenticator, null, null, clock);
+    }
+
+    /**
+     * @param pushRules RFC 8599 §5.6.1 handling of push parameters, or null when sipwake pushes to no
+     *                  provider (push parameters are then stored as plain Contact parameters)
+     * @param purrs     where PURRs are issued (§6.2.1); required with {@code pushRules}
+     */
+    public Registrar(RegistrarSettings settings, LocationService locations, DigestAuthenticator authenticator,
+            RegisterPushRules pushRules, PurrRegistry purrs, Clock clock) {
         if (settings.requireAuth() && authenticator == null) throw new IllegalArgumentException("authentication required but no authenticator");
+        if (pushRules != null && purrs == null) throw new IllegalArgumentException("push rules need a PURR registry");
         this.settings = settings;
         this.locations = locations;
         this.authenticator = settings.requireAuth() ? authenticator : null;
+        this.pushRules = pushRules;
+        this.purrs = purrs;
         this.clock = clock;
     }
 
@@ -95,7 +114,25 @@ public final class Registrar {
             return done(okWithBindings(request, locations.lookup(aor)));
         }
         long now = clock.millis();
+        RegisterPushRules.Outcome push = new RegisterPushRules.Outcome.NotPush();
+        if (pushRules != null && !request.isContactWildcard()) {
+            long headerExpires = request.expires();
+            push = pushRules.examine(request, request.contacts(), c -> grantedExpires(c, headerExpires));
+            if (push instanceof RegisterPushRules.Outcome.Refuse refuse) {
+                SipResponse r = reply(request, refuse.status(), refuse.reason());
+                if (refuse.minExpires() != null) r.addHeader(HeaderNames.MIN_EXPIRES, Long.toString(refuse.minExpires()));
+                for (String caps : refuse.featureCaps()) r.addHeader(HeaderNames.FEATURE_CAPS, caps);
+                return done(r);
+            }
+            if (push instanceof RegisterPushRules.Outcome.Query query) {
+                SipResponse r = okWithBindings(request, locations.lookup(aor)); // §5.6.1.2: no binding is created
+                for (String caps : query.featureCaps()) r.addHeader(HeaderNames.FEATURE_CAPS, caps);
+                return done(r);
+            }
+        }
         List<BindingChange> changes = contactChanges(request, source, aor, now);
+        boolean pushRegistration = push instanceof RegisterPushRules.Outcome.Register;
+        boolean withPnsreg = pushRegistration && ((RegisterPushRules.Outcome.Register) push).withPnsreg();
         CompletableFuture<List<Binding>> stored;
         try {
             stored = locations.update(aor, current -> apply(current, changes, request.callId(), request.cseq().number()));
@@ -113,7 +150,9 @@ public final class Registrar {
                 return r;
             }
             log.debug("REGISTER {} from {}: {} binding(s)", aor, source, bindings.size());
-            return okWithBindings(request, bindings);
+            SipResponse ok = okWithBindings(request, bindings);
+            if (pushRegistration) addPushFeatureCaps(ok, aor, changes, withPnsreg);
+            return ok;
         });
     }
 
@@ -173,10 +212,7 @@ public final class Registrar {
             if (!(contact.uri() instanceof SipUri)) {
                 throw new RegistrationRejected(reply(request, 400, "Bad Request (Contact must be a SIP URI)"));
             }
-            long expires = headerExpires;
-            String param = contact.param("expires");
-            if (param != null) expires = SipMessage.parseDeltaSeconds(param.trim(), "expires parameter");
-            if (expires < 0) expires = settings.defaultExpires();
+            long expires = requestedExpires(contact, headerExpires);
             if (expires > 0 && expires < settings.minExpires()) {
                 SipResponse r = reply(request, 423, null);
                 r.addHeader(HeaderNames.MIN_EXPIRES, Integer.toString(settings.minExpires()));
@@ -213,11 +249,69 @@ public final class Registrar {
         return changes;
     }
 
-    /** RFC 5626 §6: instance and reg-id identify a flow of a UA; else the Contact URI identifies the binding. */
+    /** The expiry a Contact asks for: its expires parameter, else the Expires header, else the default. */
+    private long requestedExpires(NameAddress contact, long headerExpires) {
+        long expires = headerExpires;
+        String param = contact.param("expires");
+        if (param != null) expires = SipMessage.parseDeltaSeconds(param.trim(), "expires parameter");
+        return expires < 0 ? settings.defaultExpires() : expires;
+    }
+
+    /** The expiry the registrar grants a Contact (0 means removal). */
+    private long grantedExpires(NameAddress contact, long headerExpires) {
+        return Math.min(requestedExpires(contact, headerExpires), settings.maxExpires());
+    }
+
+    /**
+     * RFC 5626 §6: instance and reg-id identify a flow of a UA; else the Contact URI identifies the
+     * binding, without its push parameters, so that a phone whose push token changed, or that stopped
+     * asking for pushes (RFC 8599 §4.1.2), replaces its binding instead of adding one.
+     */
     static String bindingKey(NameAddress contact, String instance, Integer regId) {
         if (instance != null) return "<" + instance + ">" + (regId == null ? "" : ";reg-id=" + regId);
-        return ((SipUri) contact.uri()).withoutParam("transport").toString().toLowerCase(Locale.ROOT)
-                + (((SipUri) contact.uri()).transportParam() == null ? "" : ";transport=" + ((SipUri) contact.uri()).transportParam());
+        SipUri uri = PushParameters.stripFrom((SipUri) contact.uri());
+        String transport = uri.transportParam();
+        return uri.withoutParam("transport").toString().toLowerCase(Locale.ROOT) + (transport == null ? "" : ";transport=" + transport);
+    }
+
+    /** RFC 8599 §5.4, §6.2.1: the 2xx tells the phone sipwake will push for it, with the binding's PURR. */
+    private void addPushFeatureCaps(SipResponse ok, String aor, List<BindingChange> changes, boolean withPnsreg) {
+        java.util.Set<String> providers = new java.util.HashSet<>();
+        for (BindingChange change : changes) {
+            if (change.remove() || change.binding() == null) continue;
+            NameAddress contact = NameAddress.parse(change.binding().contact());
+            if (!(PushParameterParser.parse(contact) instanceof PushParameterParser.Push push)) continue;
+            String provider = push.parameters().provider();
+            if (!providers.add(provider)) continue;
+            String purr = purrs.purrFor(aor, change.key());
+            ok.addHeader(HeaderNames.FEATURE_CAPS, pushRules.featureCapsFor(provider, purr, withPnsreg));
+        }
+    }
+
+    /**
+     * One phone, one binding: a push binding replaces the other bindings of the AOR that push to the
+     * same device (the same token, or the same RFC 8599 §5.3 pn-* triple), e.g. a phone that came
+     * back from another address without +sip.instance. Without this it would be pushed and rung twice.
+     */
+    static boolean sameDevice(Binding existing, Binding incoming) {
+        PushParameters a = pushParameters(existing);
+        PushParameters b = pushParameters(incoming);
+        if (a == null || b == null || !a.provider().equals(b.provider())) return false;
+        for (var ta : a.tokens()) {
+            for (var tb : b.tokens()) {
+                if (ta.token().equals(tb.token())) return true;
+            }
+        }
+        return false;
+    }
+
+    /** The push parameters of a stored binding, or null when it has none. */
+    public static PushParameters pushParameters(Binding binding) {
+        try {
+            return PushParameterParser.parse(NameAddress.parse(binding.contact())) instanceof PushParameterParser.Push p ? p.parameters() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private List<Binding> apply(List<Binding> current, List<BindingChange> changes, String callId, long cseq) {
@@ -236,7 +330,10 @@ public final class Registrar {
                 checkOrder(existing, callId, cseq);
                 next.remove(existing);
             }
-            if (!change.remove()) next.add(change.binding());
+            if (!change.remove()) {
+                next.removeIf(other -> sameDevice(other, change.binding()));
+                next.add(change.binding());
+            }
         }
         return next;
     }

@@ -1,0 +1,122 @@
+package io.sipwake.proxy.push;
+
+import io.sipwake.sip.message.HeaderNames;
+import io.sipwake.sip.message.NameAddress;
+import io.sipwake.sip.message.SipRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+/**
+ * RFC 8599 §5.6.1: what a REGISTER carrying push parameters gets from sipwake acting as push proxy
+ * and registrar at once (standalone mode, so no other proxy towards the registrar can support a
+ * provider sipwake lacks: 555 is allowed).
+ *
+ * <ul>
+ *   <li>pn-provider and pn-prid (§5.6.1.1): an unsupported provider gets 555; an expiry too short to
+ *       be refreshed by push gets 423 with Min-Expires; otherwise the binding is stored and the 2xx
+ *       carries {@code Feature-Caps: *;+sip.pns="<provider>"} with {@code +sip.pnspurr} and, when the
+ *       phone sent the {@code +sip.pnsreg} media feature tag, {@code +sip.pnsreg} (§4.1.4, §5.6.1.1).
+ *   <li>pn-provider without pn-prid (§5.6.1.2, the query): answered with the supported providers, one
+ *       Feature-Caps each (or 555 for an unsupported one); no binding is created.
+ *   <li>A REGISTER that already carries Feature-Caps with sip.pns was handled by a push proxy nearer to
+ *       the phone: sipwake registers it normally and does not push for it.
+ *   <li>Malformed push parameters get 400 naming the problem.
+ * </ul>
+ */
+public final class RegisterPushRules {
+    private final Set<String> supportedProviders;
+    private final long minExpiresSeconds;
+    private final long pnsregSeconds;
+
+    /**
+     * @param supportedProviders pn-provider values sipwake can push to (lower case), e.g. apns, fcm
+     * @param minExpiresSeconds  shortest registration kept for push: the phone must be reachable by
+     *                           push until it refreshes (§5.6.1.1 "too short")
+     * @param pnsregSeconds      value of +sip.pnsreg (must exceed 120, §5.6.1.1)
+     */
+    public RegisterPushRules(Set<String> supportedProviders, long minExpiresSeconds, long pnsregSeconds) {
+        if (pnsregSeconds <= 120) throw new IllegalArgumentException("sip.pnsreg must be bigger than 120 (RFC 8599 §5.6.1.1): " + pnsregSeconds);
+        Set<String> lower = new java.util.LinkedHashSet<>();
+        for (String p : supportedProviders) lower.add(p.toLowerCase(Locale.ROOT));
+        this.supportedProviders = Set.copyOf(lower);
+        this.minExpiresSeconds = minExpiresSeconds;
+        this.pnsregSeconds = pnsregSeconds;
+    }
+
+    public Set<String> supportedProviders() {
+        return supportedProviders;
+    }
+
+    /** What to do with a REGISTER. */
+    public sealed interface Outcome {
+        /** No push parameters, or push handled by another proxy: a normal registration. */
+        record NotPush() implements Outcome {}
+
+        /** Answer at once with this status, no binding change. {@code minExpires} is set for 423. */
+        record Refuse(int status, String reason, Long minExpires, List<String> featureCaps) implements Outcome {}
+
+        /** §5.6.1.2: a query; answer 200 with the bindings as they are and these Feature-Caps values. */
+        record Query(List<String> featureCaps) implements Outcome {}
+
+        /** Register; {@code withPnsreg} when the phone asked for non-push refreshes (the +sip.pnsreg tag). */
+        record Register(List<PushParameters> devices, boolean withPnsreg) implements Outcome {}
+    }
+
+    /**
+     * Examines the Contacts of a REGISTER.
+     *
+     * @param expiresOf the expiry the registrar would grant a Contact, in seconds
+     */
+    public Outcome examine(SipRequest request, List<NameAddress> contacts, ToLongFunction<NameAddress> expiresOf) {
+        if (FeatureCaps.anyAdvertisesPns(request.headerValues(HeaderNames.FEATURE_CAPS))) {
+            return new Outcome.NotPush(); // §5.6.1.1: a proxy between us and the phone does the pushing
+        }
+        List<PushParameters> devices = new ArrayList<>();
+        boolean pnsreg = false;
+        for (NameAddress contact : contacts) {
+            PushParameterParser.Result result = PushParameterParser.parse(contact);
+            if (result instanceof PushParameterParser.Invalid invalid) {
+                return new Outcome.Refuse(400, "Bad Request (" + invalid.reason() + ")", null, List.of());
+            }
+            if (result instanceof PushParameterParser.Query query) {
+                return query(query);
+            }
+            if (result instanceof PushParameterParser.Push push) {
+                PushParameters p = push.parameters();
+                if (!supportedProviders.contains(p.provider())) {
+                    return new Outcome.Refuse(555, null, null, allProviders());
+                }
+                long expires = expiresOf.applyAsLong(contact);
+                if (expires > 0 && expires < minExpiresSeconds) {
+                    return new Outcome.Refuse(423, null, minExpiresSeconds, List.of());
+                }
+                devices.add(p);
+                if (contact.params().has("+sip.pnsreg")) pnsreg = true;
+            }
+        }
+        return devices.isEmpty() ? new Outcome.NotPush() : new Outcome.Register(devices, pnsreg);
+    }
+
+    private Outcome query(PushParameterParser.Query query) {
+        if (query.provider().isEmpty()) return new Outcome.Query(allProviders()); // empty pn-provider: every one we support
+        String provider = query.provider().get().toLowerCase(Locale.ROOT);
+        if (!supportedProviders.contains(provider)) return new Outcome.Refuse(555, null, null, allProviders());
+        return new Outcome.Query(List.of(FeatureCaps.pns(provider).toString()));
+    }
+
+    private List<String> allProviders() {
+        List<String> caps = new ArrayList<>();
+        for (String p : supportedProviders) caps.add(FeatureCaps.pns(p).toString());
+        return caps;
+    }
+
+    /** The Feature-Caps value for a stored push binding's 2xx. */
+    public String featureCapsFor(String provider, String purr, boolean withPnsreg) {
+        FeatureCaps caps = FeatureCaps.pns(provider).withPurr(purr);
+        if (withPnsreg) caps = caps.withPnsreg(pnsregSeconds);
+        return caps.toString();
+    }
+}
