@@ -1,6 +1,8 @@
 package io.sipwake.proxy;
 
 import io.sipwake.proxy.location.LocationService;
+import io.sipwake.proxy.push.PushBucket;
+import io.sipwake.proxy.push.PushParameters;
 import io.sipwake.proxy.registrar.Registrar;
 import io.sipwake.proxy.routing.LocalAddresses;
 import io.sipwake.proxy.routing.LoopDetection;
@@ -60,6 +62,7 @@ public final class SipProxy implements TransactionUser {
     private final NextHopResolver resolver;
     private final RecordRouting recordRouting;
     private final boolean relay;
+    private volatile PushBucket bucket; // null when sipwake pushes to no provider
 
     /**
      * @param localDomain whether a Request-URI host is a domain this server is responsible for
@@ -81,6 +84,25 @@ public final class SipProxy implements TransactionUser {
         this.resolver = resolver;
         this.recordRouting = new RecordRouting(transport);
         this.relay = relay;
+    }
+
+    /**
+     * Turns on RFC 8599 push wake-up: requests for phones registered with push parameters and not
+     * reachable now are held in {@code bucket} while the phone is pushed.
+     */
+    public void enablePush(PushBucket bucket) {
+        this.bucket = bucket;
+    }
+
+    /** Forwards a held request to the binding its device just registered (the bucket's {@link PushBucket.Forwarder}). */
+    public void forwardHeld(PushBucket.Held held, Binding binding) {
+        SipRequest copy = held.request().copy();
+        Flow flow = targetBinding(copy, binding);
+        if (copy.requestUri() == null) {
+            held.branch().context().branchFailed(held.branch(), 480, "Temporarily Unavailable (bad contact)");
+            return;
+        }
+        forwardBranch(held.branch().context(), copy, held.inbound(), flow, held.branch());
     }
 
     // ---- requests with a transaction ----
@@ -236,8 +258,14 @@ public final class SipProxy implements TransactionUser {
             if (error != null) {
                 log.error("REGISTER {} failed", request.callId(), error);
                 reply(tx, request, 500, null);
-            } else {
-                tx.sendResponse(response);
+                return;
+            }
+            tx.sendResponse(response);
+            PushBucket push = bucket;
+            if (push != null && response.isSuccess() && request.to().sipUri() != null) {
+                // RFC 8599 §5.6.2: the registrar accepted the phone; what was held for it goes now, after the 2xx
+                String aor = Registrar.addressOfRecord(request.to().sipUri());
+                push.registered(aor, locations.lookup(aor));
             }
         });
     }
@@ -256,26 +284,48 @@ public final class SipProxy implements TransactionUser {
         }
         ResponseContext context = new ResponseContext(tx, received);
         tx.attach(context);
+        PushBucket push = bucket;
         for (Binding binding : bindings) {
-            NameAddress contact;
-            try {
-                contact = NameAddress.parse(binding.contact());
-            } catch (SipSyntaxException e) {
-                log.warn("stored contact of {} does not parse: {}", aor, e.getMessage());
-                continue;
-            }
             SipRequest copy = request.copy();
-            copy.setRequestUri(contact.uri());
-            if (binding.path() != null) {
-                // RFC 3327 §5.4: the stored Path becomes the Route set towards the contact
-                List<String> path = new ArrayList<>(io.sipwake.sip.message.Lexer.splitList(binding.path()));
-                for (int i = path.size() - 1; i >= 0; i--) copy.addHeaderFirst(HeaderNames.ROUTE, path.get(i));
+            Flow flow = targetBinding(copy, binding);
+            if (copy.requestUri() == null) continue;
+            PushParameters device = push == null ? null : Registrar.pushParameters(binding);
+            if (device != null && !reachableNow(flow)) {
+                push.hold(aor, binding, device, context, copy, tx.flow()); // RFC 8599 §5.6.2: push, then wait for its REGISTER
+            } else {
+                forwardBranch(context, copy, tx.flow(), flow, null);
             }
-            Flow flow = binding.path() == null && binding.flow() != null ? Flow.parseToken(binding.flow()) : null;
-            if (flow != null && !transport.isOpen(flow)) flow = null;
-            forwardBranch(context, copy, tx.flow(), flow);
         }
         context.noMoreBranches();
+    }
+
+    /**
+     * Points {@code copy} at a binding: its Contact as Request-URI and its Path as Route set (RFC
+     * 3327 §5.4). Returns the flow to send over (the connection the phone registered on, RFC 5626),
+     * or null to route by URI. Leaves the Request-URI null when the stored Contact does not parse.
+     */
+    private Flow targetBinding(SipRequest copy, Binding binding) {
+        NameAddress contact;
+        try {
+            contact = NameAddress.parse(binding.contact());
+        } catch (SipSyntaxException e) {
+            log.warn("stored contact of {} does not parse: {}", binding.aor(), e.getMessage());
+            copy.setRequestUri(null);
+            return null;
+        }
+        copy.setRequestUri(contact.uri());
+        if (binding.path() != null) {
+            List<String> path = new ArrayList<>(io.sipwake.sip.message.Lexer.splitList(binding.path()));
+            for (int i = path.size() - 1; i >= 0; i--) copy.addHeaderFirst(HeaderNames.ROUTE, path.get(i));
+            return null;
+        }
+        Flow flow = binding.flow() != null ? Flow.parseToken(binding.flow()) : null;
+        return flow != null && transport.isOpen(flow) ? flow : null;
+    }
+
+    /** A push phone is awake when its connection is open; over UDP nothing says so, and it is pushed. */
+    private static boolean reachableNow(Flow flow) {
+        return flow != null && flow.transport().isReliable();
     }
 
     /**
@@ -287,17 +337,20 @@ public final class SipProxy implements TransactionUser {
         Flow flow = ownRoute == null ? null : recordRouting.flowFor(ownRoute, tx.flow());
         ResponseContext context = new ResponseContext(tx, received);
         tx.attach(context);
-        forwardBranch(context, request.copy(), tx.flow(), flow);
+        forwardBranch(context, request.copy(), tx.flow(), flow, null);
         context.noMoreBranches();
     }
 
-    /** §16.6 steps 3-10 for one target; {@code flow} non-null sends over that flow. */
-    private void forwardBranch(ResponseContext context, SipRequest copy, Flow inbound, Flow flow) {
+    /**
+     * §16.6 steps 3-10 for one target; {@code flow} non-null sends over that flow. {@code held} is
+     * the branch of a request released from the push bucket, or null for a new branch.
+     */
+    private void forwardBranch(ResponseContext context, SipRequest copy, Flow inbound, Flow flow, ResponseContext.Branch held) {
         SipRequest original = context.original();
         int mf = copy.maxForwards();
         copy.setHeader(HeaderNames.MAX_FORWARDS, Integer.toString(mf < 0 ? 70 : mf - 1)); // step 3
         stripPrivateParameters(copy);
-        ResponseContext.Branch branch = context.newBranch(copy);
+        ResponseContext.Branch branch = held != null ? held.withRequest(copy) : context.newBranch(copy);
         if (branch == null) return;
         CompletableFuture<NextHop> hop = flow != null ? CompletableFuture.completedFuture(NextHop.viaFlow(flow)) : nextHop(copy);
         hop.whenComplete((next, error) -> {
@@ -342,16 +395,7 @@ public final class SipProxy implements TransactionUser {
 
     /** RFC 8599 §13: push parameters of a registered contact never go to other parties. */
     private static void stripPrivateParameters(SipRequest request) {
-        if (request.requestUri() instanceof SipUri u && hasPushParameter(u)) {
-            request.setRequestUri(u.withParams(u.params().withoutPrefix("pn-")));
-        }
-    }
-
-    private static boolean hasPushParameter(SipUri u) {
-        for (String name : u.params().names()) {
-            if (name.toLowerCase(Locale.ROOT).startsWith("pn-")) return true;
-        }
-        return false;
+        if (request.requestUri() instanceof SipUri u) request.setRequestUri(PushParameters.stripFrom(u));
     }
 
     // ---- CANCEL (§16.10) ----

@@ -1,6 +1,8 @@
 package io.sipwake.proxy.routing;
 
+import io.sipwake.proxy.push.PushParameters;
 import io.sipwake.sip.message.HeaderNames;
+import io.sipwake.sip.message.NameAddress;
 import io.sipwake.sip.message.SipRequest;
 import io.sipwake.sip.message.SipResponse;
 import io.sipwake.sip.transaction.ClientTransaction;
@@ -54,17 +56,59 @@ public final class ResponseContext {
 
     /** One forwarded copy of the request. */
     public final class Branch implements ClientTransactionListener {
-        private final SipRequest request;
+        private SipRequest request;
         private ClientTransaction transaction;
         private boolean done;
         private String cancelWith; // non-null once the branch must be cancelled
+        private Runnable onAbandon; // set while the branch waits for a device to wake (RFC 8599 bucket)
 
         private Branch(SipRequest request) {
             this.request = request;
         }
 
+        /**
+         * Marks the branch as waiting for a pushed device to come back (RFC 8599 §5.2): it has no
+         * transaction yet. If the call ends meanwhile (CANCEL, an answer elsewhere, a 6xx), the
+         * branch ends without a response and {@code onAbandon} runs (outside any lock) so the held
+         * request can leave the bucket.
+         */
+        public void hold(Runnable onAbandon) {
+            synchronized (ResponseContext.this) {
+                this.onAbandon = onAbandon;
+            }
+        }
+
+        /** This branch, now carrying the request it is forwarded with (a held request released from the bucket). */
+        public Branch withRequest(SipRequest forwarded) {
+            synchronized (ResponseContext.this) {
+                request = forwarded;
+            }
+            return this;
+        }
+
+        /** Ends a held branch that is now being forwarded; false when the call ended meanwhile. */
+        public boolean release() {
+            synchronized (ResponseContext.this) {
+                if (done || cancelWith != null) return false;
+                onAbandon = null;
+                return true;
+            }
+        }
+
+        /** True while the branch waits for its device. */
+        public boolean isHeld() {
+            synchronized (ResponseContext.this) {
+                return onAbandon != null && !done;
+            }
+        }
+
         public SipRequest request() {
             return request;
+        }
+
+        /** The response context this branch belongs to. */
+        public ResponseContext context() {
+            return ResponseContext.this;
         }
 
         /** Binds the branch to its client transaction, cancelling it at once if the context was cancelled meanwhile. */
@@ -135,16 +179,20 @@ public final class ResponseContext {
      */
     public void cancel(String reason) {
         List<ClientTransaction> toCancel;
+        List<Runnable> abandoned = new ArrayList<>();
         SipResponse toSend = null;
         synchronized (this) {
             if (cancelled) return;
             cancelled = true;
-            toCancel = pendingBranches(reason);
+            toCancel = pendingBranches(reason, abandoned);
             if (branches.isEmpty() && !finalSent) {
                 finalSent = true;
                 toSend = original.createResponse(487, null, null);
+            } else {
+                toSend = finalIfAllDone();
             }
         }
+        abandoned.forEach(Runnable::run);
         cancelAll(toCancel, reason);
         send(toSend);
     }
@@ -162,7 +210,9 @@ public final class ResponseContext {
         SipResponse response = received.copy();
         response.removeFirstValue(HeaderNames.VIA); // §16.7 step 3: our Via goes
         if (response.header(HeaderNames.VIA) == null) return; // it was addressed to us, not to forward
+        stripPushParameters(response);
         List<ClientTransaction> toCancel = List.of();
+        List<Runnable> abandoned = new ArrayList<>();
         String reason = null;
         SipResponse toSend = null;
         synchronized (this) {
@@ -174,17 +224,18 @@ public final class ResponseContext {
                 toSend = response; // every 2xx is forwarded, even after another branch's 2xx (§16.7 step 5)
                 if (invite) {
                     reason = COMPLETED_ELSEWHERE;
-                    toCancel = pendingBranches(reason);
+                    toCancel = pendingBranches(reason, abandoned);
                 }
             } else {
                 branch.done = true;
                 if (!finalSent) {
-                    if (status >= 600 && invite) toCancel = pendingBranches(null); // §16.7 step 10
+                    if (status >= 600 && invite) toCancel = pendingBranches(null, abandoned); // §16.7 step 10
                     best = better(best, response);
                     toSend = finalIfAllDone();
                 }
             }
         }
+        abandoned.forEach(Runnable::run);
         cancelAll(toCancel, reason);
         send(toSend);
     }
@@ -201,19 +252,47 @@ public final class ResponseContext {
         send(toSend);
     }
 
-    /** Must hold the lock. Marks every unfinished branch for cancelling; returns those with a transaction to cancel now. */
-    private List<ClientTransaction> pendingBranches(String reason) {
+    /**
+     * Must hold the lock. Marks every unfinished branch for cancelling; returns those with a
+     * transaction to cancel now. Held branches (devices still waking) end at once: their abandon
+     * actions are added to {@code abandoned}.
+     */
+    private List<ClientTransaction> pendingBranches(String reason, List<Runnable> abandoned) {
         List<ClientTransaction> now = new ArrayList<>();
         for (Branch b : branches) {
             if (b.done || b.cancelWith != null) continue;
             b.cancelWith = reason == null ? "" : reason;
-            if (b.transaction != null) now.add(b.transaction);
+            if (b.transaction != null) {
+                now.add(b.transaction);
+            } else if (b.onAbandon != null) {
+                b.done = true;
+                abandoned.add(b.onAbandon);
+                b.onAbandon = null;
+            }
         }
         return now;
     }
 
     private static void cancelAll(List<ClientTransaction> transactions, String reason) {
         for (ClientTransaction tx : transactions) tx.cancel(reason);
+    }
+
+    /**
+     * RFC 8599 §13: a phone's push parameters must not reach other users, not even when the phone
+     * itself puts them in the Contact of its 200 OK (Linphone Android 5.0 does).
+     */
+    static void stripPushParameters(SipResponse response) {
+        if (!response.hasHeader(HeaderNames.CONTACT) || response.isContactWildcard()) return;
+        List<String> contacts = new ArrayList<>();
+        boolean changed = false;
+        for (NameAddress c : response.contacts()) {
+            NameAddress stripped = PushParameters.stripFrom(c);
+            changed |= stripped != c;
+            contacts.add(stripped.toString());
+        }
+        if (!changed) return;
+        response.removeHeader(HeaderNames.CONTACT);
+        for (String c : contacts) response.addHeader(HeaderNames.CONTACT, c);
     }
 
     /** Must hold the lock. The final response to send when every branch has ended, or null. */

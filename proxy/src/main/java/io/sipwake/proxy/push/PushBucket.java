@@ -1,0 +1,266 @@
+package io.sipwake.proxy.push;
+
+import io.sipwake.proxy.routing.ResponseContext;
+import io.sipwake.push.PushKind;
+import io.sipwake.push.PushRequest;
+import io.sipwake.push.PushResult;
+import io.sipwake.sip.message.NameAddress;
+import io.sipwake.sip.message.SipRequest;
+import io.sipwake.sip.message.SipUri;
+import io.sipwake.sip.transport.Flow;
+import io.sipwake.store.Binding;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SIP Request Push Bucket of RFC 8599 §5.2 and §5.6.2: a request for a sleeping phone is held
+ * here while a push wakes the phone, and forwarded the moment the phone's re-REGISTER is accepted,
+ * over the connection that REGISTER came on, with no fixed delay.
+ *
+ * <p>A held request leaves the bucket in exactly one way: released by a matching REGISTER (matched
+ * by {@code +sip.instance}, then by push token, §5.3), failed when the push fails (404 for a dead
+ * token, whose binding is then removed; 480 otherwise), timed out by the Bucket Timer (480), or
+ * abandoned when the call ends first (CANCEL, answered elsewhere): then a cancel push tells the
+ * phone to stop ringing.
+ *
+ * <p>Thread-safe: held requests are kept per AOR in concurrent lists; a request's outcome is
+ * decided once, by an atomic flag. Nothing here blocks.
+ */
+public final class PushBucket {
+    private static final Logger log = LoggerFactory.getLogger(PushBucket.class);
+
+    /** Sends a released request to the phone's new binding. */
+    public interface Forwarder {
+        void forward(Held held, Binding binding);
+    }
+
+    /** Removes a binding whose push token the provider declared dead. */
+    public interface DeadTokenPruner {
+        void prune(String aor, String bindingKey);
+    }
+
+    /**
+     * @param inviteTimeout  Bucket Timer for INVITE (and other dialog-creating requests)
+     * @param messageTimeout Bucket Timer for MESSAGE and other non-INVITE requests: kept well below
+     *                       Timer F (32 s) so the error reaches the sender in time (§5.6.2)
+     * @param cancelPush     send a cancel push when a call ends while its phone is waking
+     */
+    public record Settings(Duration inviteTimeout, Duration messageTimeout, boolean cancelPush) {}
+
+    /** One request held for one device. */
+    public final class Held {
+        private final String aor;
+        private final Binding binding;
+        private final PushParameters push;
+        private final ResponseContext.Branch branch;
+        private final SipRequest request;
+        private final Flow inbound;
+        private final String callUuid;
+        private final Instant heldAt;
+        private final AtomicBoolean decided = new AtomicBoolean();
+        private final List<String> timeline = new CopyOnWriteArrayList<>();
+        private volatile ScheduledFuture<?> timer;
+
+        private Held(String aor, Binding binding, PushParameters push, ResponseContext.Branch branch, SipRequest request, Flow inbound) {
+            this.aor = aor;
+            this.binding = binding;
+            this.push = push;
+            this.branch = branch;
+            this.request = request;
+            this.inbound = inbound;
+            this.callUuid = UUID.nameUUIDFromBytes(request.callId().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+            this.heldAt = clock.instant();
+            event("received " + request.method());
+        }
+
+        public ResponseContext.Branch branch() {
+            return branch;
+        }
+
+        /** The request as it was to be forwarded (Request-URI, Route and Via are set again on release). */
+        public SipRequest request() {
+            return request;
+        }
+
+        public Flow inbound() {
+            return inbound;
+        }
+
+        public String aor() {
+            return aor;
+        }
+
+        void event(String what) {
+            timeline.add(Duration.between(heldAt, clock.instant()).toMillis() + "ms " + what);
+        }
+
+        private boolean decide() {
+            if (!decided.compareAndSet(false, true)) return false;
+            ScheduledFuture<?> t = timer;
+            if (t != null) t.cancel(false);
+            List<Held> list = held.get(aor);
+            if (list != null) list.remove(this);
+            return true;
+        }
+
+        private void logOutcome(String outcome) {
+            event(outcome);
+            log.info("push wake {} {} for {} via {} {}: {}", request.method(), request.callId(), aor, push.provider(),
+                    push.tokens().isEmpty() ? "" : io.sipwake.push.Tokens.redact(push.tokens().get(0).token()), String.join(", ", timeline));
+        }
+    }
+
+    private final PushDispatcher pushes;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
+    private final Settings settings;
+    private final Forwarder forwarder;
+    private final DeadTokenPruner pruner;
+    private final Map<String, List<Held>> held = new ConcurrentHashMap<>();
+
+    public PushBucket(PushDispatcher pushes, ScheduledExecutorService timers, Clock clock, Settings settings, Forwarder forwarder,
+            DeadTokenPruner pruner) {
+        this.pushes = pushes;
+        this.timers = timers;
+        this.clock = clock;
+        this.settings = settings;
+        this.forwarder = forwarder;
+        this.pruner = pruner;
+    }
+
+    /** Requests held now (all AORs). */
+    public int size() {
+        int n = 0;
+        for (List<Held> l : held.values()) n += l.size();
+        return n;
+    }
+
+    /**
+     * Holds {@code request} for the device of {@code binding}: adds a held branch to the call's
+     * response context, sends the push and starts the Bucket Timer.
+     */
+    public void hold(String aor, Binding binding, PushParameters push, ResponseContext context, SipRequest request, Flow inbound) {
+        ResponseContext.Branch branch = context.newBranch(request);
+        if (branch == null) return; // the call already ended
+        Held h = new Held(aor, binding, push, branch, request, inbound);
+        branch.hold(() -> abandoned(h));
+        held.computeIfAbsent(aor, k -> new CopyOnWriteArrayList<>()).add(h);
+        boolean invite = request.isMethod("INVITE");
+        Duration timeout = invite ? settings.inviteTimeout() : settings.messageTimeout();
+        h.timer = timers.schedule(() -> timedOut(h), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        PushKind kind = invite ? PushKind.CALL : PushKind.MESSAGE;
+        PushRequest push0 = pushRequest(h, kind, clock.instant().plus(timeout));
+        if (push0 == null) {
+            fail(h, 480, "Temporarily Unavailable (no push token for " + kind + ")");
+            return;
+        }
+        h.event("push sent to " + push.provider());
+        pushes.send(push0).whenComplete((result, error) -> pushAnswered(h, result));
+    }
+
+    private PushRequest pushRequest(Held h, PushKind kind, Instant deadline) {
+        io.sipwake.proxy.push.PushKind use = kind == PushKind.CALL ? io.sipwake.proxy.push.PushKind.CALL : io.sipwake.proxy.push.PushKind.MESSAGE;
+        var token = h.push.tokenFor(use);
+        if (token.isEmpty()) return null;
+        SipRequest r = h.request;
+        NameAddress from = r.from();
+        String caller = from.uri() instanceof SipUri s ? s.withParams(io.sipwake.sip.message.Parameters.empty()).toString() : from.uri().toString();
+        boolean video = new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("m=video");
+        return new PushRequest(h.push.provider(), h.push.param(), token.get().token(), h.push.sandbox(), kind, deadline, r.callId(), h.callUuid,
+                caller, from.displayNameUnquoted(), video, clock.instant(), r.callId());
+    }
+
+    private void pushAnswered(Held h, PushResult result) {
+        if (result instanceof PushResult.Accepted accepted) {
+            h.event("push accepted (" + accepted.providerId() + ")");
+            return;
+        }
+        if (result instanceof PushResult.Rejected rejected) {
+            h.event("push rejected: " + rejected.status() + " " + rejected.reason());
+            if (rejected.tokenIsDead()) {
+                pruner.prune(h.aor, h.binding.bindingKey());
+                fail(h, 404, "Not Found (push token no longer valid)");
+            } else {
+                fail(h, 480, "Temporarily Unavailable (push rejected: " + rejected.reason() + ")");
+            }
+            return;
+        }
+        PushResult.Failed failed = (PushResult.Failed) result;
+        h.event("push failed: " + failed.reason());
+        fail(h, 480, "Temporarily Unavailable (push failed)");
+    }
+
+    private void fail(Held h, int status, String reason) {
+        if (!h.decide()) return;
+        h.logOutcome("answered " + status);
+        h.branch.context().branchFailed(h.branch, status, reason);
+    }
+
+    private void timedOut(Held h) {
+        fail(h, 480, "Temporarily Unavailable (the phone did not wake up)"); // §5.6.2: Bucket Timer
+    }
+
+    private void abandoned(Held h) {
+        if (!h.decide()) return;
+        h.logOutcome("call ended before the phone woke");
+        if (settings.cancelPush() && h.request.isMethod("INVITE")) {
+            PushRequest cancel = pushRequest(h, PushKind.CALL_CANCELLED, clock.instant().plus(settings.inviteTimeout()));
+            if (cancel != null) pushes.send(cancel);
+        }
+    }
+
+    /**
+     * A REGISTER of {@code aor} was accepted (§5.6.2): every held request whose device is among
+     * {@code bindings} and re-registered after the push is forwarded to it now.
+     */
+    public void registered(String aor, List<Binding> bindings) {
+        List<Held> list = held.get(aor);
+        if (list == null || list.isEmpty()) return;
+        for (Held h : new ArrayList<>(list)) {
+            Binding match = match(h, bindings);
+            if (match == null) continue;
+            if (!h.branch.release() || !h.decide()) continue;
+            h.event("REGISTER seen");
+            forwarder.forward(h, match);
+            h.logOutcome("forwarded");
+        }
+    }
+
+    /** §5.3 and RFC 5626: the same device is the same +sip.instance, else the same push token. */
+    private Binding match(Held h, List<Binding> bindings) {
+        long since = h.heldAt.toEpochMilli();
+        for (Binding b : bindings) {
+            if (b.updatedAtMillis() < since) continue; // not a registration made after the push
+            if (h.binding.instanceId() != null && h.binding.instanceId().equals(b.instanceId())) return b;
+        }
+        for (Binding b : bindings) {
+            if (b.updatedAtMillis() < since) continue;
+            PushParameters p = io.sipwake.proxy.registrar.Registrar.pushParameters(b);
+            if (p != null && p.provider().equals(h.push.provider()) && sharesToken(p, h.push)) return b;
+            if (b.bindingKey().equals(h.binding.bindingKey())) return b;
+        }
+        return null;
+    }
+
+    private static boolean sharesToken(PushParameters a, PushParameters b) {
+        for (var ta : a.tokens()) {
+            for (var tb : b.tokens()) {
+                if (ta.token().equals(tb.token())) return true;
+            }
+        }
+        return false;
+    }
+}
