@@ -7,6 +7,15 @@ import io.sipwake.proxy.auth.Credentials;
 import io.sipwake.proxy.auth.DigestAlgorithm;
 import io.sipwake.proxy.auth.DigestAuthenticator;
 import io.sipwake.proxy.location.LocationService;
+import io.sipwake.proxy.push.PurrRegistry;
+import io.sipwake.proxy.push.PushBucket;
+import io.sipwake.proxy.push.PushDispatcher;
+import io.sipwake.proxy.push.RegisterPushRules;
+import io.sipwake.push.PushSender;
+import io.sipwake.push.apns.ApnsPushSender;
+import io.sipwake.push.apns.ApnsSettings;
+import io.sipwake.push.fcm.FcmPushSender;
+import io.sipwake.push.fcm.FcmSettings;
 import io.sipwake.proxy.registrar.Registrar;
 import io.sipwake.proxy.registrar.RegistrarSettings;
 import io.sipwake.proxy.routing.LocalAddresses;
@@ -73,9 +82,10 @@ public final class SipwakeServer implements AutoCloseable {
     private final HashedWheelTimer timer;
     private final ScheduledExecutorService housekeeping;
     private final ExecutorService resolver;
+    private final PushDispatcher pushes;
 
     private SipwakeServer(BindingStore store, LocationService locations, NettySipTransport transport, TransactionLayer transactions,
-            HashedWheelTimer timer, ScheduledExecutorService housekeeping, ExecutorService resolver) {
+            HashedWheelTimer timer, ScheduledExecutorService housekeeping, ExecutorService resolver, PushDispatcher pushes) {
         this.store = store;
         this.locations = locations;
         this.transport = transport;
@@ -83,6 +93,43 @@ public final class SipwakeServer implements AutoCloseable {
         this.timer = timer;
         this.housekeeping = housekeeping;
         this.resolver = resolver;
+        this.pushes = pushes;
+    }
+
+    /** RFC 8599 §5.6.1.1: the sip.pnsreg value, which must exceed 120 seconds. */
+    private static final long PNSREG_SECONDS = 121;
+
+    private static List<PushSender> pushSenders(SipwakeConfig.Push push) {
+        List<PushSender> senders = new java.util.ArrayList<>();
+        try {
+            if (push.apns() != null) {
+                List<ApnsSettings.Team> teams = new java.util.ArrayList<>();
+                for (SipwakeConfig.ApnsTeam t : push.apns().teams()) {
+                    teams.add(new ApnsSettings.Team(t.teamId(), t.keyId(), t.signingKey(), Set.copyOf(t.bundleIds())));
+                }
+                ApnsSettings apns = ApnsSettings.of(teams);
+                if (push.apns().productionEndpoint() != null) apns = apns.withProduction(endpoint(push.apns().productionEndpoint()));
+                if (push.apns().sandboxEndpoint() != null) apns = apns.withSandbox(endpoint(push.apns().sandboxEndpoint()));
+                senders.add(new ApnsPushSender(apns));
+            }
+            if (push.fcm() != null) {
+                List<FcmSettings.Project> projects = new java.util.ArrayList<>();
+                for (SipwakeConfig.FcmProject p : push.fcm().projects()) {
+                    projects.add(FcmSettings.Project.of(p.projectId(), p.serviceAccount(), p.senderIds().toArray(String[]::new)));
+                }
+                FcmSettings fcm = FcmSettings.of(projects);
+                if (push.fcm().apiUrl() != null) fcm = fcm.withApiBaseUrl(java.net.URI.create(push.fcm().apiUrl()));
+                senders.add(new FcmPushSender(fcm));
+            }
+        } catch (IllegalArgumentException e) {
+            senders.forEach(PushSender::close);
+            throw new ConfigException("push: " + e.getMessage(), e);
+        }
+        return senders;
+    }
+
+    private static ApnsSettings.Endpoint endpoint(SipwakeConfig.Endpoint e) {
+        return new ApnsSettings.Endpoint(e.host(), e.port(), e.trust());
     }
 
     public static SipwakeServer start(SipwakeConfig config) {
@@ -116,7 +163,12 @@ public final class SipwakeServer implements AutoCloseable {
                 authenticator = new DigestAuthenticator(realm, lookup, secret, clock, Duration.ofMinutes(5), algorithms,
                         DigestAuthenticator.DEFAULT_MAX_TRACKED_NONCES);
             }
-            Registrar registrar = new Registrar(settings, locations, authenticator, clock);
+            PushDispatcher pushes = new PushDispatcher(pushSenders(config.push()));
+            housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
+            RegisterPushRules pushRules = pushes.providers().isEmpty() ? null
+                    : new RegisterPushRules(pushes.providers(), config.push().minExpires(), PNSREG_SECONDS);
+            PurrRegistry purrs = new PurrRegistry(clock, Duration.ofHours(1), Duration.ofDays(2));
+            Registrar registrar = new Registrar(settings, locations, authenticator, pushRules, purrs, clock);
             // The transport must have its listener before it binds; the proxy needs the bound addresses.
             DeferredUser user = new DeferredUser();
             TransactionLayer transactions = TransactionLayer.builder(transport, user)
@@ -132,11 +184,19 @@ public final class SipwakeServer implements AutoCloseable {
                     host -> settings.domains().isEmpty() || settings.servesDomain(host) || local.isLocalHost(host),
                     aor -> anyUser || users.containsKey(userOf(aor)),
                     new NextHopResolver(resolver, config.sip().resolveNames()), config.sip().relay());
+            if (pushRules != null) {
+                PushBucket bucket = new PushBucket(pushes, housekeeping, clock,
+                        new PushBucket.Settings(config.push().callTimeout(), config.push().messageTimeout(), config.push().cancelPush()),
+                        proxy::forwardHeld,
+                        (aor, key) -> locations.update(aor, current -> current.stream().filter(b -> !b.bindingKey().equals(key)).toList()));
+                proxy.enablePush(bucket);
+                log.info("push wake-up on for {}", pushes.providers());
+            }
             user.delegate = proxy;
-            housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     int removed = locations.removeExpired();
+                    purrs.removeExpired();
                     if (removed > 0) log.debug("removed {} expired binding(s)", removed);
                 } catch (RuntimeException e) {
                     log.warn("expiry sweep failed: {}", e.toString());
@@ -144,7 +204,7 @@ public final class SipwakeServer implements AutoCloseable {
             }, EXPIRY_SWEEP.toSeconds(), EXPIRY_SWEEP.toSeconds(), TimeUnit.SECONDS);
             log.info("sipwake {} started: {} binding(s) loaded, {} user(s), listening on {}", Version.version(), loaded, users.size(),
                     transport.listeningPoints());
-            return new SipwakeServer(store, locations, transport, transactions, timer, housekeeping, resolver);
+            return new SipwakeServer(store, locations, transport, transactions, timer, housekeeping, resolver, pushes);
         } catch (RuntimeException e) {
             if (transport != null) transport.close();
             if (timer != null) timer.stop();
@@ -267,6 +327,7 @@ public final class SipwakeServer implements AutoCloseable {
         transactions.close();
         timer.stop();
         resolver.shutdownNow();
+        pushes.close();
         locations.close();
         store.close();
     }

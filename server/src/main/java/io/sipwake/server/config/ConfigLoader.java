@@ -293,8 +293,51 @@ public final class ConfigLoader {
     public static SipwakeConfig validate(SipwakeConfig c) {
         validateSip(c.sip());
         validateRegistrar(c.registrar());
+        validatePush(c.push());
         validateStore(c.store());
         return c;
+    }
+
+    private static void validatePush(SipwakeConfig.Push push) {
+        if (!isPositive(push.callTimeout())) throw error("push.call-timeout", "must be positive");
+        if (!isPositive(push.messageTimeout())) throw error("push.message-timeout", "must be positive");
+        if (push.messageTimeout().compareTo(Duration.ofSeconds(30)) > 0) {
+            // RFC 8599 §5.6.2: the error must reach the sender before its Timer F (32 s) ends the transaction
+            throw error("push.message-timeout", "must be at most 30s, below the sender's Timer F (got " + push.messageTimeout().toSeconds() + "s)");
+        }
+        atLeast("push.min-expires", push.minExpires(), 121);
+        if (push.apns() != null) {
+            if (push.apns().teams().isEmpty()) throw error("push.apns.teams", "name at least one team");
+            for (int i = 0; i < push.apns().teams().size(); i++) {
+                SipwakeConfig.ApnsTeam t = push.apns().teams().get(i);
+                String key = "push.apns.teams[" + i + "]";
+                if (t.teamId() == null || t.teamId().isBlank()) throw error(key + ".team-id", "missing");
+                if (t.keyId() == null || t.keyId().isBlank()) throw error(key + ".key-id", "missing");
+                requireReadable(key + ".signing-key", t.signingKey(), "the .p8 key from Apple");
+                if (t.bundleIds().isEmpty()) throw error(key + ".bundle-ids", "name at least one app bundle id");
+            }
+            validateEndpoint("push.apns.production-endpoint", push.apns().productionEndpoint());
+            validateEndpoint("push.apns.sandbox-endpoint", push.apns().sandboxEndpoint());
+        }
+        if (push.fcm() != null) {
+            if (push.fcm().projects().isEmpty()) throw error("push.fcm.projects", "name at least one project");
+            for (int i = 0; i < push.fcm().projects().size(); i++) {
+                SipwakeConfig.FcmProject p = push.fcm().projects().get(i);
+                String key = "push.fcm.projects[" + i + "]";
+                if (p.projectId() == null || p.projectId().isBlank()) throw error(key + ".project-id", "missing");
+                requireReadable(key + ".service-account", p.serviceAccount(), "the service-account JSON key from Firebase");
+            }
+            if (push.fcm().apiUrl() != null && !push.fcm().apiUrl().matches("https?://[^\\s?#]+")) {
+                throw error("push.fcm.api-url", "must be an http(s) URL (got " + quote(push.fcm().apiUrl()) + ")");
+            }
+        }
+    }
+
+    private static void validateEndpoint(String key, SipwakeConfig.Endpoint e) {
+        if (e == null) return;
+        if (e.host() == null || e.host().isBlank()) throw error(key + ".host", "missing");
+        if (e.port() == null || e.port() < 1 || e.port() > 65535) throw error(key + ".port", "must be 1..65535 (got " + e.port() + ")");
+        if (e.trust() != null) requireReadable(key + ".trust", e.trust(), null);
     }
 
     private static void validateSip(SipwakeConfig.Sip sip) {

@@ -10,16 +10,75 @@ import java.util.List;
  * file, or no file at all, runs a standalone registrar and proxy on port 5060 (UDP and TCP) with
  * its bindings in {@code ./data/sipwake.db}. {@code config/sipwake.example.yaml} documents each key.
  */
-public record SipwakeConfig(Sip sip, Registrar registrar, Store store) {
+public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store) {
 
     public static SipwakeConfig defaults() {
-        return new SipwakeConfig(null, null, null);
+        return new SipwakeConfig(null, null, null, null);
     }
 
     public SipwakeConfig {
         sip = sip == null ? Sip.defaults() : sip;
         registrar = registrar == null ? Registrar.defaults() : registrar;
+        push = push == null ? Push.defaults() : push;
         store = store == null ? Store.defaults() : store;
+    }
+
+    /**
+     * RFC 8599 push wake-up. Without {@code apns} or {@code fcm} sipwake pushes to nobody and
+     * registers push parameters as plain Contact parameters.
+     */
+    public record Push(
+            @JsonProperty("call-timeout") Duration callTimeout,
+            @JsonProperty("message-timeout") Duration messageTimeout,
+            @JsonProperty("min-expires") Integer minExpires,
+            @JsonProperty("cancel-push") Boolean cancelPush,
+            Apns apns,
+            Fcm fcm) {
+
+        static Push defaults() {
+            return new Push(null, null, null, null, null, null);
+        }
+
+        public Push {
+            callTimeout = callTimeout == null ? Duration.ofSeconds(30) : callTimeout;
+            messageTimeout = messageTimeout == null ? Duration.ofSeconds(20) : messageTimeout;
+            minExpires = minExpires == null ? 600 : minExpires;
+            cancelPush = cancelPush == null ? Boolean.TRUE : cancelPush;
+        }
+    }
+
+    /** Apple Push Notification service, token authentication (.p8 keys). */
+    public record Apns(List<ApnsTeam> teams, @JsonProperty("production-endpoint") Endpoint productionEndpoint,
+            @JsonProperty("sandbox-endpoint") Endpoint sandboxEndpoint) {
+        public Apns {
+            teams = teams == null ? List.of() : List.copyOf(teams);
+        }
+    }
+
+    /** One Apple developer team: its key and the apps (bundle ids) it signs pushes for. */
+    public record ApnsTeam(@JsonProperty("team-id") String teamId, @JsonProperty("key-id") String keyId,
+            @JsonProperty("signing-key") Path signingKey, @JsonProperty("bundle-ids") List<String> bundleIds) {
+        public ApnsTeam {
+            bundleIds = bundleIds == null ? List.of() : List.copyOf(bundleIds);
+        }
+    }
+
+    /** A push service host to use instead of the real one (tests, proxies); {@code trust} is its CA certificate (PEM). */
+    public record Endpoint(String host, Integer port, Path trust) {}
+
+    /** Firebase Cloud Messaging HTTP v1. */
+    public record Fcm(@JsonProperty("api-url") String apiUrl, List<FcmProject> projects) {
+        public Fcm {
+            projects = projects == null ? List.of() : List.copyOf(projects);
+        }
+    }
+
+    /** One Firebase project: its service-account key and the sender ids (project numbers) phones may name. */
+    public record FcmProject(@JsonProperty("project-id") String projectId, @JsonProperty("service-account") Path serviceAccount,
+            @JsonProperty("sender-ids") List<String> senderIds) {
+        public FcmProject {
+            senderIds = senderIds == null ? List.of() : List.copyOf(senderIds);
+        }
     }
 
     /** SIP transports, timers and limits. */
