@@ -35,6 +35,11 @@ public final class TestServer implements AutoCloseable {
      * @param extraSipYaml   further keys under {@code sip:}, indented by two spaces
      */
     public static TestServer start(Path dir, String extraListeners, String extraSipYaml) {
+        return start(dir, extraListeners, extraSipYaml, "");
+    }
+
+    /** @param extraTopLevelYaml further sections, e.g. a {@code push:} section */
+    public static TestServer start(Path dir, String extraListeners, String extraSipYaml, String extraTopLevelYaml) {
         int port = io.sipwake.testing.FreePorts.udpAndTcp(); // below 10000: sipsak cuts longer ports
         String yaml = "sip:\n"
                 + "  address: 127.0.0.1\n"
@@ -51,6 +56,7 @@ public final class TestServer implements AutoCloseable {
                 + "    - {username: alice, password: " + PASSWORD + "}\n"
                 + "    - {username: bob, password: " + PASSWORD + "}\n"
                 + "    - {username: carol, password: " + PASSWORD + "}\n"
+                + extraTopLevelYaml
                 + "store:\n"
                 + "  data-dir: " + dir.resolve("data") + "\n";
         return startWith(dir, yaml);

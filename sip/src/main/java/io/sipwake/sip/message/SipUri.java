@@ -173,6 +173,25 @@ public final class SipUri implements Uri {
         return new String(out, 0, n, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Decodes %HEX escapes to the octets they stand for, one char per octet, for comparisons: unlike
+     * {@link #unescape}, two different octet sequences that are not UTF-8 never compare equal.
+     */
+    private static String octets(String s) {
+        if (s == null || s.indexOf('%') < 0) return s;
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                sb.append((char) (hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2))));
+                i += 2;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     @Override
     public String scheme() {
         return secure ? "sips" : "sip";
@@ -295,21 +314,22 @@ public final class SipUri implements Uri {
      * {@code ttl}, {@code method}, {@code maddr} and {@code transport} parameters must match when
      * present in either URI, other parameters only when present in both, and headers must match.
      */
+    private static final String[] SPECIAL_PARAMS = {"user", "ttl", "method", "maddr", "transport"};
+
     public boolean equivalentTo(SipUri o) {
         if (secure != o.secure || port != o.port || !host.equals(o.host)) return false;
-        if (!Objects.equals(unescape(user), unescape(o.user)) || !Objects.equals(unescape(password), unescape(o.password))) return false;
-        for (String name : new String[] {"user", "ttl", "method", "maddr", "transport"}) {
-            if (params.has(name) || o.params.has(name)) {
-                String a = params.get(name);
-                String b = o.params.get(name);
-                if (a == null || b == null || !a.equalsIgnoreCase(b)) return false;
-            }
+        if (!Objects.equals(octets(user), octets(o.user)) || !Objects.equals(octets(password), octets(o.password))) return false;
+        for (String name : SPECIAL_PARAMS) {
+            if (params.has(name) != o.params.has(name)) return false;
+            String a = params.get(name);
+            String b = o.params.get(name);
+            if (a == null ? b != null : b == null || !a.equalsIgnoreCase(b)) return false;
         }
         for (String name : params.names()) {
             if (o.params.has(name)) {
                 String a = params.get(name);
                 String b = o.params.get(name);
-                if (a == null ? b != null : b == null || !unescape(a).equalsIgnoreCase(unescape(b))) return false;
+                if (a == null ? b != null : b == null || !octets(a).equalsIgnoreCase(octets(b))) return false;
             }
         }
         return headersEquivalent(headers, o.headers);
@@ -331,8 +351,8 @@ public final class SipUri implements Uri {
         java.util.Map<String, List<String>> map = new java.util.HashMap<>();
         for (String part : headers.split("&", -1)) {
             int eq = part.indexOf('=');
-            String name = unescape(eq < 0 ? part : part.substring(0, eq)).toLowerCase(Locale.ROOT);
-            String value = eq < 0 ? "" : unescape(part.substring(eq + 1));
+            String name = octets(eq < 0 ? part : part.substring(0, eq)).toLowerCase(Locale.ROOT);
+            String value = eq < 0 ? "" : octets(part.substring(eq + 1));
             map.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
         }
         for (List<String> values : map.values()) java.util.Collections.sort(values);

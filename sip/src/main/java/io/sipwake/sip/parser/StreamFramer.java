@@ -45,7 +45,10 @@ public final class StreamFramer {
         int searchEnd = Math.min(end, offset + limits.maxHeaderBytes() + 4);
         int bodyStart = SipParser.findBodyStart(buf, offset, searchEnd);
         if (bodyStart < 0) {
-            if (end - offset > limits.maxHeaderBytes()) {
+            // Refuse only once the whole window the empty line may end in has been searched: the
+            // outcome must not depend on how the bytes were segmented (a header section that is
+            // accepted whole is never refused while it is still arriving).
+            if (end - offset >= limits.maxHeaderBytes() + 4) {
                 return new Frame.Invalid("header section larger than " + limits.maxHeaderBytes() + " bytes");
             }
             return NEED_MORE;

@@ -56,12 +56,28 @@ class SipUriEquivalenceTest {
     }
 
     @Test
+    void escapesCompareByTheOctetsTheyStandForEvenWhenThoseAreNotUtf8() {
+        assertThat(equivalent("sip:%FF@h", "sip:%FE@h")).isFalse();
+        assertThat(equivalent("sip:%ff@h", "sip:%FF@h")).isTrue();
+        assertThat(equivalent("sip:h;x=%FF", "sip:h;x=%FE")).isFalse();
+    }
+
+    @Test
     void userTtlMethodAndMaddrMustMatchWhenPresentInEither() {
         assertThat(equivalent("sip:bob@biloxi.com;user=phone", "sip:bob@biloxi.com")).isFalse();
         assertThat(equivalent("sip:bob@biloxi.com;ttl=15", "sip:bob@biloxi.com")).isFalse();
         assertThat(equivalent("sip:bob@biloxi.com;method=INVITE", "sip:bob@biloxi.com")).isFalse();
         assertThat(equivalent("sip:bob@biloxi.com;maddr=239.255.255.1", "sip:bob@biloxi.com")).isFalse();
         assertThat(equivalent("sip:bob@biloxi.com;maddr=239.255.255.1", "sip:bob@biloxi.com;MADDR=239.255.255.1")).isTrue();
+    }
+
+    @Test
+    void everyUriIsEquivalentToItselfEvenWithValuelessOrRepeatedParameters() {
+        for (String u : new String[] {"sip:[::]:0;mad[::1];transport;transport=tcp", "sip:a@b;user", "sip:a@b;lr;lr=1", "sips:h;maddr"}) {
+            assertThat(equivalent(u, u)).as(u).isTrue();
+        }
+        assertThat(equivalent("sip:a@b;transport", "sip:a@b")).isFalse();
+        assertThat(equivalent("sip:a@b;transport", "sip:a@b;transport=udp")).isFalse();
     }
 
     @Test

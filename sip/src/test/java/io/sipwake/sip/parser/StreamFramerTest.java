@@ -225,9 +225,25 @@ class StreamFramerTest {
         @Test
         void endlessHeaderSectionIsRefusedOnceOverTheLimit() {
             StringBuilder sb = new StringBuilder("MESSAGE sip:a@b SIP/2.0\r\n");
-            while (sb.length() <= ParseLimits.DEFAULT.maxHeaderBytes()) sb.append("X-Junk: ").append("j".repeat(60)).append("\r\n");
+            while (sb.length() < ParseLimits.DEFAULT.maxHeaderBytes() + 4) sb.append("X-Junk: ").append("j".repeat(60)).append("\r\n");
             byte[] buf = latin1(sb.toString());
             assertThat(framer.frame(buf, 0, buf.length)).isInstanceOf(Frame.Invalid.class);
+        }
+
+        @Test
+        void headerSectionAcceptedWholeIsNotRefusedWhileStillArriving() {
+            // a header section of 514 octets plus its empty line: within the limit's window of 512 + 4
+            ParseLimits limits = new ParseLimits(1024, 512, 64, 256);
+            StreamFramer small = new StreamFramer(limits);
+            StringBuilder sb = new StringBuilder("MESSAGE sip:a@b SIP/2.0\r\n");
+            while (sb.length() < 512) sb.append("X: y\r\n");
+            sb.setLength(512);
+            sb.append("\r\n\r\n");
+            byte[] whole = latin1(sb.toString());
+            assertThat(small.frame(whole, 0, whole.length)).isEqualTo(new Frame.Message(whole.length));
+            for (int n = 0; n < whole.length; n++) {
+                assertThat(small.frame(whole, 0, n)).as("prefix of %d", n).isInstanceOf(Frame.NeedMore.class);
+            }
         }
 
         @Test
