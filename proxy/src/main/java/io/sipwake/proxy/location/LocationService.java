@@ -73,8 +73,7 @@ public final class LocationService implements AutoCloseable {
      * result to the store. The future completes with the new bindings once they are stored.
      */
     public CompletableFuture<List<Binding>> update(String aor, UnaryOperator<List<Binding>> change) {
-        @SuppressWarnings("unchecked")
-        List<Binding>[] result = new List[1];
+        java.util.concurrent.atomic.AtomicReference<List<Binding>> result = new java.util.concurrent.atomic.AtomicReference<>();
         long now = clock.millis();
         bindingsByAor.compute(aor, (k, current) -> {
             List<Binding> live = new ArrayList<>();
@@ -86,10 +85,10 @@ public final class LocationService implements AutoCloseable {
             List<Binding> next = List.copyOf(change.apply(List.copyOf(live)));
             if (current != null) current.forEach(b -> countFlow(b.flow(), -1));
             next.forEach(b -> countFlow(b.flow(), +1));
-            result[0] = next;
+            result.set(next);
             return next.isEmpty() ? null : next;
         });
-        List<Binding> next = result[0];
+        List<Binding> next = result.get();
         return CompletableFuture.supplyAsync(() -> {
             store.putAll(aor, next);
             return next;

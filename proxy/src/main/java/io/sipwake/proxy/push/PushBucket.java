@@ -156,7 +156,7 @@ public final class PushBucket {
         ResponseContext.Branch branch = context.newBranch(request);
         if (branch == null) return; // the call already ended
         Held h = new Held(aor, binding, push, branch, request, inbound);
-        branch.hold(() -> abandoned(h));
+        if (!branch.hold(() -> abandoned(h))) return; // cancelled or answered elsewhere meanwhile: no push
         held.computeIfAbsent(aor, k -> new CopyOnWriteArrayList<>()).add(h);
         boolean invite = request.isMethod("INVITE");
         Duration timeout = invite ? settings.inviteTimeout() : settings.messageTimeout();
@@ -179,7 +179,13 @@ public final class PushBucket {
         NameAddress from = r.from();
         String caller = from.uri() instanceof SipUri s ? s.withParams(io.sipwake.sip.message.Parameters.empty()).toString() : from.uri().toString();
         boolean video = new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("m=video");
-        return new PushRequest(h.push.provider(), h.push.param(), token.get().token(), h.push.sandbox(), kind, deadline, r.callId(), h.callUuid,
+        // The normalised pn-param no longer names the token's service: label an APNs token so the sender
+        // sends a PushKit token as VoIP and a remote-notification token as an alert, never the other way round.
+        PushToken t = token.get();
+        String prid = "apns".equals(h.push.provider()) && t.service() != PushToken.Service.DEFAULT
+                ? t.token() + ":" + t.service().name().toLowerCase(java.util.Locale.ROOT)
+                : t.token();
+        return new PushRequest(h.push.provider(), h.push.param(), prid, h.push.sandbox(), kind, deadline, r.callId(), h.callUuid,
                 caller, from.displayNameUnquoted(), video, clock.instant(), r.callId());
     }
 

@@ -35,6 +35,8 @@ public final class ResponseContext {
     private final SipRequest original;
     private final boolean invite;
     private final List<Branch> branches = new ArrayList<>();
+    /** To tag of the responses this proxy makes up itself (RFC 3261 §8.2.6.2: every final response has one). */
+    private final String localTag = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     private SipResponse best;
     private boolean finalSent;
     private boolean cancelled;
@@ -71,11 +73,22 @@ public final class ResponseContext {
          * transaction yet. If the call ends meanwhile (CANCEL, an answer elsewhere, a 6xx), the
          * branch ends without a response and {@code onAbandon} runs (outside any lock) so the held
          * request can leave the bucket.
+         *
+         * @return false when the call ended between {@link #newBranch} and this call (a CANCEL or
+         *     an answer elsewhere came in meanwhile): the branch is then over, and nothing is held
          */
-        public void hold(Runnable onAbandon) {
+        public boolean hold(Runnable onAbandon) {
+            SipResponse toSend;
             synchronized (ResponseContext.this) {
-                this.onAbandon = onAbandon;
+                if (!done && cancelWith == null) {
+                    this.onAbandon = onAbandon;
+                    return true;
+                }
+                done = true;
+                toSend = finalIfAllDone();
             }
+            send(toSend);
+            return false;
         }
 
         /** This branch, now carrying the request it is forwarded with (a held request released from the bucket). */
@@ -167,7 +180,7 @@ public final class ResponseContext {
         synchronized (this) {
             if (finalSent) return;
             finalSent = true;
-            r = original.createResponse(status, reason, null);
+            r = original.createResponse(status, reason, localTag);
         }
         server.sendResponse(r);
     }
@@ -187,7 +200,7 @@ public final class ResponseContext {
             toCancel = pendingBranches(reason, abandoned);
             if (branches.isEmpty() && !finalSent) {
                 finalSent = true;
-                toSend = original.createResponse(487, null, null);
+                toSend = original.createResponse(487, null, localTag);
             } else {
                 toSend = finalIfAllDone();
             }
@@ -246,7 +259,7 @@ public final class ResponseContext {
             if (branch.done) return;
             branch.done = true;
             if (finalSent) return;
-            best = better(best, original.createResponse(status, reason, null));
+            best = better(best, original.createResponse(status, reason, localTag));
             toSend = finalIfAllDone();
         }
         send(toSend);
@@ -302,7 +315,7 @@ public final class ResponseContext {
             if (!b.done) return null;
         }
         finalSent = true;
-        SipResponse r = best != null ? best : original.createResponse(cancelled ? 487 : 408, null, null);
+        SipResponse r = best != null ? best : original.createResponse(cancelled ? 487 : 408, null, localTag);
         if (r.status() == 503) r = r.withStatus(500, "Server Internal Error"); // §16.7 step 6
         return r;
     }
