@@ -30,32 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
  * completes.
  */
 class PushWakeUpTest {
-    private static final String TEAM = "ABCD1234";
-    private static final String BUNDLE = "org.example.phone";
+    private static final String TEAM = PushTestSupport.TEAM;
+    private static final String BUNDLE = PushTestSupport.BUNDLE;
     private static final String TOKEN = "00fc13adff785122b4ad28809a3420982341241421348097878e577c991de8f0";
     private static final String PN = ";pn-provider=apns;pn-param=" + TEAM + "." + BUNDLE + ".voip;pn-prid=" + TOKEN;
-
-    private static String pushConfig(MockApns apns, String callTimeout) {
-        var team = apns.team();
-        var endpoint = apns.endpoint();
-        String ep = "{host: " + endpoint.host() + ", port: " + endpoint.port() + ", trust: " + endpoint.trustedServerCertificate() + "}";
-        return "push:\n"
-                + "  call-timeout: " + callTimeout + "\n"
-                + "  min-expires: 121\n"
-                + "  apns:\n"
-                + "    teams:\n"
-                + "      - {team-id: " + team.teamId() + ", key-id: " + team.keyId() + ", signing-key: " + team.signingKeyFile()
-                + ", bundle-ids: [" + BUNDLE + "]}\n"
-                + "    production-endpoint: " + ep + "\n"
-                + "    sandbox-endpoint: " + ep + "\n";
-    }
 
     @Test
     void sleepingPhoneIsWokenByAVoipPushAndTheCallCompletes_RFC8599_5_6_2(@TempDir Path dir) throws Exception {
         Peers.require("sipp");
         java.nio.file.Files.createDirectories(dir.resolve("apns"));
-        try (MockApns apns = MockApns.start(dir.resolve("apns"), TEAM, "KEY1234567", Set.of(BUNDLE));
-                TestServer server = TestServer.start(dir, "", "", pushConfig(apns, "30s"))) {
+        try (MockApns apns = MockApns.start(dir.resolve("apns"), TEAM, PushTestSupport.KEY_ID, Set.of(BUNDLE));
+                TestServer server = TestServer.start(dir, "", "", PushTestSupport.pushConfig(apns, "30s"))) {
             apns.allow(BUNDLE + ".voip", TOKEN);
             int port = server.port();
 
