@@ -255,18 +255,9 @@ public final class PushBucket {
         for (Binding b : bindings) {
             if (b.updatedAtMillis() < since) continue;
             PushParameters p = io.sipwake.proxy.registrar.Registrar.pushParameters(b);
-            if (p != null && p.provider().equals(h.push.provider()) && sharesToken(p, h.push)) return b;
+            if (p != null && p.sharesTokenWith(h.push)) return b;
             if (b.bindingKey().equals(h.binding.bindingKey())) return b;
         }
         return null;
-    }
-
-    private static boolean sharesToken(PushParameters a, PushParameters b) {
-        for (var ta : a.tokens()) {
-            for (var tb : b.tokens()) {
-                if (ta.token().equals(tb.token())) return true;
-            }
-        }
-        return false;
     }
 }

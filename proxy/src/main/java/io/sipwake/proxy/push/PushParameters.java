@@ -78,6 +78,20 @@ public record PushParameters(String provider, boolean sandbox, String param, Lis
     }
 
     /**
+     * True when both name the same device: the same provider and at least one token in common (a
+     * phone that came back from another address, or with one of its two tokens renewed).
+     */
+    public boolean sharesTokenWith(PushParameters other) {
+        if (!provider.equals(other.provider)) return false;
+        for (PushToken mine : tokens) {
+            for (PushToken theirs : other.tokens) {
+                if (mine.token().equals(theirs.token())) return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The RFC 8599 {@code (pn-provider, pn-param, pn-prid)} as the phone sent them (unescaped, not
      * normalised), for the §5.3 comparison with a Request-URI; empty for the dialects that do not
      * use these parameters.

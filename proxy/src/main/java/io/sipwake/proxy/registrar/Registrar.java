@@ -296,13 +296,7 @@ public final class Registrar {
     static boolean sameDevice(Binding existing, Binding incoming) {
         PushParameters a = pushParameters(existing);
         PushParameters b = pushParameters(incoming);
-        if (a == null || b == null || !a.provider().equals(b.provider())) return false;
-        for (var ta : a.tokens()) {
-            for (var tb : b.tokens()) {
-                if (ta.token().equals(tb.token())) return true;
-            }
-        }
-        return false;
+        return a != null && b != null && a.sharesTokenWith(b);
     }
 
     /** The push parameters of a stored binding, or null when it has none. */

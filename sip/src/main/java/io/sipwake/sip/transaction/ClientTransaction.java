@@ -40,7 +40,6 @@ public final class ClientTransaction extends Transaction {
 
     private volatile Flow usedFlow;
     private volatile SipResponse lastResponse;
-    private volatile Object attachment;
 
     // guarded by lock
     private SipRequest ack;
@@ -111,13 +110,6 @@ public final class ClientTransaction extends Transaction {
         return listener;
     }
 
-    public void attach(Object context) {
-        this.attachment = context;
-    }
-
-    public Object attachment() {
-        return attachment;
-    }
 
     /** Same as {@link #cancel(String) cancel(null)}. */
     public boolean cancel() {

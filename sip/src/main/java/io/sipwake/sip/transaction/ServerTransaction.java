@@ -49,7 +49,6 @@ public final class ServerTransaction extends Transaction {
 
     private volatile SipResponse lastResponse;
     private volatile String finalToTag; // To tag of the final response, for RFC 2543 ACK matching
-    private volatile Object attachment;
 
     ServerTransaction(TransactionLayer layer, ServerKey key, SipRequest request, Flow flow) {
         super(layer, request.isMethod("INVITE") ? TransactionState.PROCEEDING : TransactionState.TRYING);
@@ -112,14 +111,6 @@ public final class ServerTransaction extends Transaction {
         return lastResponse;
     }
 
-    /** Attaches the TU's context (e.g. a proxy's response context) to this transaction. */
-    public void attach(Object context) {
-        this.attachment = context;
-    }
-
-    public Object attachment() {
-        return attachment;
-    }
 
     /**
      * Sends a response through the transaction and moves its state machine (§17.2.1, §17.2.2):

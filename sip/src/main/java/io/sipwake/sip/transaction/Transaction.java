@@ -33,6 +33,7 @@ abstract sealed class Transaction permits ServerTransaction, ClientTransaction {
     private final TimerSlot[] timers = new TimerSlot[TIMER_COUNT];
     private ArrayDeque<Runnable> callbacks;
     private boolean delivering;
+    private volatile Object attachment;
 
     Transaction(TransactionLayer layer, TransactionState initial) {
         this.layer = layer;
@@ -226,4 +227,14 @@ abstract sealed class Transaction permits ServerTransaction, ClientTransaction {
 
     /** The last callback. Runs outside the lock. */
     abstract void notifyTerminated();
+
+    /** Attaches the transaction user's context (e.g. a proxy's response context) to this transaction. */
+    public void attach(Object context) {
+        this.attachment = context;
+    }
+
+    /** The context {@link #attach attached} by the transaction user, or null. */
+    public Object attachment() {
+        return attachment;
+    }
 }
