@@ -41,6 +41,8 @@ public final class HeaderNames {
     public static final String WWW_AUTHENTICATE = "WWW-Authenticate";
 
     private static final Map<String, String> CANONICAL = new HashMap<>();
+    /** Known names as conventionally written, to themselves: most messages spell them so. */
+    private static final Map<String, String> AS_WRITTEN = new HashMap<>();
     private static final Set<String> LISTS = new HashSet<>();
 
     static {
@@ -51,7 +53,10 @@ public final class HeaderNames {
             PROXY_AUTHORIZATION, PROXY_REQUIRE, REASON, RECORD_ROUTE, "Refer-To", "Referred-By", "Reply-To", REQUIRE,
             RETRY_AFTER, ROUTE, SERVER, "Session-Expires", "Subject", "Subscription-State", SUPPORTED, "Timestamp", TO,
             UNSUPPORTED, USER_AGENT, VIA, WARNING, WWW_AUTHENTICATE, "Service-Route", "P-Asserted-Identity"};
-        for (String name : known) CANONICAL.put(name.toLowerCase(Locale.ROOT), name);
+        for (String name : known) {
+            CANONICAL.put(name.toLowerCase(Locale.ROOT), name);
+            AS_WRITTEN.put(name, name);
+        }
         String[][] compact = {{"i", CALL_ID}, {"m", CONTACT}, {"e", "Content-Encoding"}, {"l", CONTENT_LENGTH},
             {"c", CONTENT_TYPE}, {"f", FROM}, {"s", "Subject"}, {"k", SUPPORTED}, {"t", TO}, {"v", VIA}, {"o", "Event"},
             {"u", "Allow-Events"}, {"r", "Refer-To"}, {"b", "Referred-By"}, {"x", "Session-Expires"}};
@@ -67,8 +72,15 @@ public final class HeaderNames {
 
     /** The canonical (long, conventionally capitalised) form of a header name; unknown names are returned as given. */
     public static String canonical(String name) {
-        String c = CANONICAL.get(name.length() == 1 ? name.toLowerCase(Locale.ROOT) : name.toLowerCase(Locale.ROOT));
+        String c = AS_WRITTEN.get(name);
+        if (c != null) return c;
+        c = CANONICAL.get(name.toLowerCase(Locale.ROOT));
         return c != null ? c : name;
+    }
+
+    /** True when {@code canonical} is the canonical instance of a name this class knows. */
+    static boolean isKnown(String canonical) {
+        return AS_WRITTEN.get(canonical) == canonical;
     }
 
     /** True for headers whose grammar is a comma-separated list (RFC 3261 §7.3.1), so values may be split and combined. */

@@ -27,9 +27,14 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     private NameAddress from;
     private NameAddress to;
     private CSeq cseq;
+    private List<NameAddress> contacts;
 
     protected SipMessage(List<Header> headers) {
-        this.headers = new ArrayList<>(headers);
+        this.headers = new ArrayList<>(headers.size() + 4);
+        for (Header h : headers) {
+            String canonical = HeaderNames.canonical(h.name());
+            this.headers.add(canonical == h.name() ? h : new Header(canonical, h.value()));
+        }
     }
 
     public List<Header> headers() {
@@ -39,9 +44,10 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     /** The first header line called {@code name} (any form, compact or long), or null. */
     public String header(String name) {
         String canonical = HeaderNames.canonical(name);
+        boolean known = HeaderNames.isKnown(canonical);
         for (int i = 0, n = headers.size(); i < n; i++) {
             Header h = headers.get(i);
-            if (h.name().equalsIgnoreCase(canonical)) return h.value();
+            if (sameName(h, canonical, known)) return h.value();
         }
         return null;
     }
@@ -53,9 +59,10 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     /** Number of header lines called {@code name}. */
     public int headerCount(String name) {
         String canonical = HeaderNames.canonical(name);
+        boolean known = HeaderNames.isKnown(canonical);
         int count = 0;
         for (Header h : headers) {
-            if (h.name().equalsIgnoreCase(canonical)) count++;
+            if (sameName(h, canonical, known)) count++;
         }
         return count;
     }
@@ -63,10 +70,11 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     /** Every value of {@code name}, in order; list headers (RFC 3261 §7.3.1) are split at their commas. */
     public List<String> headerValues(String name) {
         String canonical = HeaderNames.canonical(name);
+        boolean known = HeaderNames.isKnown(canonical);
         boolean list = HeaderNames.isList(canonical);
         List<String> values = new ArrayList<>(2);
         for (Header h : headers) {
-            if (h.name().equalsIgnoreCase(canonical)) {
+            if (sameName(h, canonical, known)) {
                 if (list) {
                     values.addAll(Lexer.splitList(h.value()));
                 } else {
@@ -90,9 +98,10 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
      */
     public SipMessage addHeaderFirst(String name, String value) {
         String canonical = HeaderNames.canonical(name);
+        boolean known = HeaderNames.isKnown(canonical);
         int at = -1;
         for (int i = 0; i < headers.size(); i++) {
-            if (headers.get(i).name().equalsIgnoreCase(canonical)) {
+            if (sameName(headers.get(i), canonical, known)) {
                 at = i;
                 break;
             }
@@ -106,9 +115,10 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     /** Replaces every line of {@code name} by one line with {@code value} (in the place of the first). */
     public SipMessage setHeader(String name, String value) {
         String canonical = HeaderNames.canonical(name);
+        boolean known = HeaderNames.isKnown(canonical);
         int at = -1;
         for (int i = headers.size() - 1; i >= 0; i--) {
-            if (headers.get(i).name().equalsIgnoreCase(canonical)) {
+            if (sameName(headers.get(i), canonical, known)) {
                 headers.remove(i);
                 at = i;
             }
@@ -121,8 +131,9 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     /** Removes every line of {@code name}; returns how many were removed. */
     public int removeHeader(String name) {
         String canonical = HeaderNames.canonical(name);
+        boolean known = HeaderNames.isKnown(canonical);
         int before = headers.size();
-        headers.removeIf(h -> h.name().equalsIgnoreCase(canonical));
+        headers.removeIf(h -> sameName(h, canonical, known));
         changed();
         return before - headers.size();
     }
@@ -133,9 +144,10 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
      */
     public String removeFirstValue(String name) {
         String canonical = HeaderNames.canonical(name);
+        boolean known = HeaderNames.isKnown(canonical);
         for (int i = 0; i < headers.size(); i++) {
             Header h = headers.get(i);
-            if (h.name().equalsIgnoreCase(canonical)) {
+            if (sameName(h, canonical, known)) {
                 List<String> values = Lexer.splitList(h.value());
                 if (values.size() == 1) {
                     headers.remove(i);
@@ -149,11 +161,21 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         return null;
     }
 
+    /**
+     * Header names are stored canonical ({@link HeaderNames#canonical}): a name HeaderNames knows is
+     * then always the same String instance, others compare case-insensitively.
+     */
+    private static boolean sameName(Header h, String canonical, boolean known) {
+        String n = h.name();
+        return n == canonical || !known && n.equalsIgnoreCase(canonical);
+    }
+
     private void changed() {
         vias = null;
         from = null;
         to = null;
         cseq = null;
+        contacts = null;
     }
 
     // ---- typed views ----
@@ -212,7 +234,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         if (v != null) return v.isEmpty() ? null : v.get(0);
         for (int i = 0, n = headers.size(); i < n; i++) {
             Header h = headers.get(i);
-            if (h.name().equalsIgnoreCase(HeaderNames.VIA)) {
+            if (h.name() == HeaderNames.VIA) { // stored canonical, see sameName
                 String value = h.value();
                 int comma = Lexer.endOfFirstListElement(value);
                 if (comma == value.length()) return Via.parse(value);
@@ -238,7 +260,9 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
     /** Contact values; empty when absent. A {@code Contact: *} is reported by {@link #isContactWildcard()}. */
     public List<NameAddress> contacts() {
-        return nameAddresses(HeaderNames.CONTACT);
+        List<NameAddress> c = contacts;
+        if (c == null) contacts = c = Collections.unmodifiableList(nameAddresses(HeaderNames.CONTACT));
+        return c;
     }
 
     public boolean isContactWildcard() {
@@ -257,9 +281,10 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     /** Every value of a name-addr list header such as Contact or Route; a {@code *} (Contact wildcard) is skipped. */
     public List<NameAddress> nameAddresses(String name) {
         String canonical = HeaderNames.canonical(name);
+        boolean known = HeaderNames.isKnown(canonical);
         List<NameAddress> list = new ArrayList<>(2);
         for (Header h : headers) {
-            if (!h.name().equalsIgnoreCase(canonical)) continue;
+            if (!sameName(h, canonical, known)) continue;
             List<String> values = Lexer.splitList(h.value());
             if (values.isEmpty()) throw new SipSyntaxException("empty " + canonical + " header");
             for (String v : values) {

@@ -37,11 +37,10 @@ public final class SipUri implements Uri {
 
     public static SipUri parse(String text) {
         int colon = text.indexOf(':');
-        String scheme = colon < 0 ? "" : text.substring(0, colon).toLowerCase(Locale.ROOT);
         boolean secure;
-        if (scheme.equals("sip")) {
+        if (colon == 3 && text.regionMatches(true, 0, "sip", 0, 3)) {
             secure = false;
-        } else if (scheme.equals("sips")) {
+        } else if (colon == 4 && text.regionMatches(true, 0, "sips", 0, 4)) {
             secure = true;
         } else {
             throw new SipSyntaxException("not a sip or sips URI: '" + Lexer.excerpt(text, 0) + "'");

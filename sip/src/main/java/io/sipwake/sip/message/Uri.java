@@ -22,15 +22,8 @@ public sealed interface Uri permits SipUri, TelUri, AbsoluteUri {
                     || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
             if (!ok) throw new SipSyntaxException("bad URI scheme '" + Lexer.excerpt(scheme, 0) + "'");
         }
-        String lower = scheme.toLowerCase(Locale.ROOT);
-        switch (lower) {
-            case "sip":
-            case "sips":
-                return SipUri.parse(text);
-            case "tel":
-                return TelUri.parse(text);
-            default:
-                return AbsoluteUri.parse(lower, text);
-        }
+        if (colon == 3 && scheme.equalsIgnoreCase("sip") || colon == 4 && scheme.equalsIgnoreCase("sips")) return SipUri.parse(text);
+        if (colon == 3 && scheme.equalsIgnoreCase("tel")) return TelUri.parse(text);
+        return AbsoluteUri.parse(scheme.toLowerCase(Locale.ROOT), text);
     }
 }

@@ -135,8 +135,10 @@ public final class SipParser {
     private HeaderSection parseHeaders(String head, int from) {
         List<Header> headers = new ArrayList<>(16);
         String error = null;
-        String name = null;
-        StringBuilder value = null;
+        String name = null;      // header being read, null when none (or when skipping a rejected one)
+        int valueStart = 0;      // its first line's value, trimmed, as head[valueStart, valueEnd)
+        int valueEnd = 0;
+        StringBuilder folded = null; // its value once a continuation line was met
         boolean skipping = false; // inside a header whose first line was rejected
         int lineCount = 0;
         int n = head.length();
@@ -157,12 +159,12 @@ public final class SipParser {
             if (lineEnd - lineStart > limits.maxLineBytes()) {
                 if (error == null) error = "header line longer than " + limits.maxLineBytes() + " bytes";
                 // the header this line starts or continues is left out whole
-                if (!continuation && name != null) headers.add(new Header(name, value.toString().trim()));
+                if (!continuation && name != null) headers.add(header(name, head, valueStart, valueEnd, folded));
                 name = null;
                 skipping = true;
                 continue;
             }
-            if (continuation) { // folded continuation (RFC 3261 §7.3.1)
+            if (continuation) { // folded continuation (RFC 3261 §7.3.1): joined with a single SP
                 if (skipping) continue;
                 if (name == null) {
                     if (error == null) error = "continuation line before the first header";
@@ -172,15 +174,21 @@ public final class SipParser {
                 int b = lineEnd;
                 while (a < b && head.charAt(a) <= ' ') a++;
                 while (b > a && head.charAt(b - 1) <= ' ') b--;
-                value.append(' ').append(head, a, b);
+                if (a == b) continue;
+                if (folded == null) folded = new StringBuilder(64 + lineEnd - valueStart).append(head, valueStart, valueEnd);
+                if (folded.length() > 0) folded.append(' ');
+                folded.append(head, a, b);
                 continue;
             }
-            if (name != null) headers.add(new Header(name, value.toString().trim()));
+            if (name != null) headers.add(header(name, head, valueStart, valueEnd, folded));
             name = null;
+            folded = null;
             skipping = false;
             int colon = lineStart;
             while (colon < lineEnd && head.charAt(colon) != ':') colon++;
-            String rawName = colon == lineEnd ? null : head.substring(lineStart, colon).trim();
+            int nameEnd = colon;
+            while (nameEnd > lineStart && head.charAt(nameEnd - 1) <= ' ') nameEnd--;
+            String rawName = colon == lineEnd ? null : head.substring(lineStart, nameEnd);
             if (rawName == null || !Lexer.isToken(rawName)) {
                 if (error == null) {
                     error = rawName == null || rawName.isEmpty()
@@ -191,10 +199,17 @@ public final class SipParser {
                 continue;
             }
             name = HeaderNames.canonical(rawName);
-            value = new StringBuilder(lineEnd - colon).append(head, colon + 1, lineEnd);
+            valueStart = colon + 1;
+            valueEnd = lineEnd;
+            while (valueStart < valueEnd && head.charAt(valueStart) <= ' ') valueStart++;
+            while (valueEnd > valueStart && head.charAt(valueEnd - 1) <= ' ') valueEnd--;
         }
-        if (name != null) headers.add(new Header(name, value.toString().trim()));
+        if (name != null) headers.add(header(name, head, valueStart, valueEnd, folded));
         return new HeaderSection(headers, error);
+    }
+
+    private static Header header(String name, String head, int valueStart, int valueEnd, StringBuilder folded) {
+        return new Header(name, folded == null ? head.substring(valueStart, valueEnd) : folded.toString());
     }
 
     private static String firstToken(String line) {

@@ -20,8 +20,10 @@ import java.util.List;
  * Jazzer fuzz tests of the parser. By default (regression mode, part of {@code mvn test}) each
  * runs once per checked-in input under {@code SipParserFuzzTestInputs/<method>/}: the RFC 4475 /
  * RFC 5118 torture messages, handcrafted tricky inputs and every crasher found so far. To fuzz:
- * {@code JAZZER_FUZZ=1 mvn -pl sip test -Dtest=SipParserFuzzTest#datagram} (one method at a time;
- * findings land in the inputs directory, so they become regression inputs).
+ * {@code JAZZER_FUZZ=1 mvn -pl sip test -Dtest=SipParserFuzzTest#datagram -Djazzer.max_duration=300s}
+ * (one method at a time). A finding is written to the inputs directory as {@code crash-<sha1>}:
+ * rename it {@code found-<what>} and keep it, it is then a regression input. The corpus the fuzzer
+ * grows is written to {@code sip/.cifuzz-corpus/}: a work directory, not to be committed.
  *
  * <p>Properties: nothing but {@link SipParseException} escapes; a refusal is a drop (status 0,
  * nothing to answer) or a 400/505/513 whose reason phrase is printable and which, when
