@@ -102,31 +102,26 @@ public final class Lexer {
     public static List<String> splitList(String value) {
         List<String> parts = new ArrayList<>(2);
         if (isBlank(value)) return parts; // e.g. "Accept:" or "Supported:" with no values (RFC 3261 §20.1, §20.37)
-        int depth = 0;
-        int start = 0;
         int n = value.length();
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c == '"') {
-                i = endOfQuotedString(value, i, n) - 1;
-            } else if (c == '<') {
-                depth++;
-            } else if (c == '>') {
-                if (depth > 0) depth--;
-            } else if (c == ',' && depth == 0) {
-                addTrimmed(parts, value, start, i);
-                start = i + 1;
-            }
+        int start = 0;
+        while (true) {
+            int end = endOfListElement(value, start);
+            addTrimmed(parts, value, start, end);
+            if (end >= n) return parts;
+            start = end + 1;
         }
-        addTrimmed(parts, value, start, n);
-        return parts;
     }
 
     /** Index of the comma ending the first element of a list header value, or its length when there is one element. */
     static int endOfFirstListElement(String value) {
+        return endOfListElement(value, 0);
+    }
+
+    /** Index of the comma ending the list element that starts at {@code from} (commas in quotes or {@code <...>} do not count), or the length. */
+    private static int endOfListElement(String value, int from) {
         int depth = 0;
         int n = value.length();
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             char c = value.charAt(i);
             if (c == '"') {
                 i = endOfQuotedString(value, i, n) - 1;
