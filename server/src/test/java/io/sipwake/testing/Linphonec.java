@@ -35,24 +35,25 @@ import java.util.stream.Stream;
  * try (Linphonec woken = bob.start()) { ... }   // the same device again (same +sip.instance)
  * }</pre>
  *
- * <p>Headless and bounded: linphonec runs with {@code --pipe} (it then keeps running with no
- * terminal and standard input at end of file; its command socket, {@code /tmp/linphonec-UID}, is
- * not used), under {@code timeout --signal=KILL}, so it ends at its deadline even if the JVM dies;
- * closing kills it. Each start gets a fresh directory as HOME (config, database and logs), an
- * ALSA configuration whose only PCM is the null device, and a PulseAudio server address that does
- * not exist: no audio hardware is used. SIP and RTP are bound to 127.0.0.1, with no STUN, ICE,
- * UPnP, IPv6, DNS or network monitoring ({@link #inetSockets()} lets a test check the binding).
+ * <p>Headless and bounded: linphonec reads its commands from standard input and quits at its end,
+ * so it runs as {@code sleep N | linphonec ...} (nothing is ever typed; {@code -a} answers calls),
+ * all under {@code timeout --signal=KILL N}, which ends it at its deadline even if the JVM dies;
+ * closing kills it at once. Each start gets a fresh directory as HOME (configuration, database,
+ * logs), an ALSA configuration whose only PCM is the null device, and a PulseAudio server address
+ * that does not exist: no audio hardware is used. SIP and RTP are bound to 127.0.0.1, with no
+ * STUN, ICE, UPnP, IPv6, DNS or network monitoring ({@link #inetSockets()} lets a test check).
  *
- * <p>What was learnt making it work (linphonec 5.1.65): without its data directory
+ * <p>What making it work taught (linphonec 5.1.65): without its data directory
  * ({@code ~/.local/share/linphone}) liblinphone cannot open its database and the core never
- * starts (no listening point, no registration); with the default network monitor it binds nothing
- * until it has found a default route; SIGTERM makes a {@code --pipe} linphonec hang in its exit
- * path, so it is always ended with SIGKILL (which is also how a phone that is put to sleep
- * vanishes: no un-REGISTER).
+ * starts: no listening point, no registration, and the log only says that the database could not
+ * be opened. With the default network monitor it binds nothing until it has found a default
+ * route, so the monitor is off. With {@code --pipe} it needs no standard input, but it then takes
+ * over {@code /tmp/linphonec-UID} (unlinking any other linphonec's command socket) and hangs on
+ * SIGTERM, so that is not used. A phone is always ended with SIGKILL, which is also how a phone
+ * put to sleep vanishes: no un-REGISTER.
  */
 public final class Linphonec implements AutoCloseable {
 
-    private static final String LOOPBACK = "127.0.0.1";
     private static final String LOG_FILE = "linphonec.log";
     private static final String CONFIG_FILE = "linphonerc";
     private static final long POLL_MILLIS = 50;
@@ -160,9 +161,13 @@ public final class Linphonec implements AutoCloseable {
             }
             Path config = BoundedProcess.write(workDir.resolve(CONFIG_FILE), linphonerc());
             Path alsa = BoundedProcess.copyResource("linphone/asound.conf", workDir);
+            String seconds = String.valueOf(Math.max(1, timeout.toSeconds()));
+            // linphonec reads its commands from standard input and quits at its end: "sleep" holds a
+            // pipe open for it (BoundedProcess gives /dev/null). timeout signals its whole process group.
             List<String> command = new ArrayList<>(List.of(
-                    "timeout", "--signal=KILL", String.valueOf(Math.max(1, timeout.toSeconds())),
-                    linphonec.toString(), "-c", config.toString(), "-d", "6", "-l", workDir.resolve(LOG_FILE).toString(), "--pipe"));
+                    "timeout", "--signal=KILL", seconds,
+                    "sh", "-c", "seconds=$1; shift; sleep \"$seconds\" | \"$@\"", "sh", seconds,
+                    linphonec.toString(), "-c", config.toString(), "-d", "6", "-l", workDir.resolve(LOG_FILE).toString()));
             if (autoAnswer) {
                 command.add("-a");
             }
@@ -261,8 +266,41 @@ public final class Linphonec implements AutoCloseable {
         Matcher m = MESSAGE.matcher(log());
         while (m.find()) {
             boolean sent = m.group(1) != null;
-            messages.add(new Message(sent ? Message.Direction.SENT : Message.Direction.RECEIVED,
-                    sent ? m.group(1) : m.group(2), m.group(3).replace("\r\n", "\n").strip() + "\n"));
+            for (String text : split(m.group(3))) {
+                messages.add(new Message(sent ? Message.Direction.SENT : Message.Direction.RECEIVED, sent ? m.group(1) : m.group(2), text));
+            }
+        }
+        return messages;
+    }
+
+    /**
+     * The messages in the bytes of one read (a stream transport may deliver several, e.g. the 200
+     * to a REGISTER and the INVITE sipwake releases right after it), by their Content-Length; LF
+     * line ends.
+     */
+    static List<String> split(String bytes) {
+        List<String> messages = new ArrayList<>();
+        String rest = bytes.replace("\r\n", "\n").stripLeading();
+        while (!rest.isBlank()) {
+            int headerEnd = rest.indexOf("\n\n");
+            if (headerEnd < 0) {
+                messages.add(rest.strip() + "\n");
+                break;
+            }
+            int length = 0;
+            for (String line : rest.substring(0, headerEnd).split("\n")) {
+                String lower = line.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:") || lower.startsWith("l:")) {
+                    length = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            // the body's CRLFs became LFs: count its length in the original line ends
+            int end = headerEnd + 2;
+            for (int counted = 0; end < rest.length() && counted < length; end++) {
+                counted += rest.charAt(end) == '\n' ? 2 : 1;
+            }
+            messages.add(rest.substring(0, end));
+            rest = rest.substring(end).stripLeading();
         }
         return messages;
     }
@@ -405,7 +443,7 @@ public final class Linphonec implements AutoCloseable {
         return "command: " + String.join(" ", process.command()) + "\nconsole:\n" + process.output() + "\nlog (" + LOG_FILE + "):\n" + tail;
     }
 
-    /** Kills linphonec (SIGKILL: with --pipe, SIGTERM hangs it) and removes its directory. */
+    /** Kills linphonec (SIGKILL: it does not unregister) and removes its directory. */
     @Override
     public void close() {
         sleep();
