@@ -10,6 +10,7 @@ import io.sipwake.proxy.location.LocationService;
 import io.sipwake.proxy.push.PurrRegistry;
 import io.sipwake.proxy.push.PushBucket;
 import io.sipwake.proxy.push.PushDispatcher;
+import io.sipwake.proxy.push.PushTraces;
 import io.sipwake.proxy.push.RegisterPushRules;
 import io.sipwake.push.PushSender;
 import io.sipwake.push.apns.ApnsPushSender;
@@ -83,6 +84,7 @@ public final class SipwakeServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final ExecutorService resolver;
     private final PushDispatcher pushes;
+    private volatile PushBucket bucket;
 
     private SipwakeServer(BindingStore store, LocationService locations, NettySipTransport transport, TransactionLayer transactions,
             HashedWheelTimer timer, ScheduledExecutorService housekeeping, ExecutorService resolver, PushDispatcher pushes) {
@@ -164,6 +166,7 @@ public final class SipwakeServer implements AutoCloseable {
                         DigestAuthenticator.DEFAULT_MAX_TRACKED_NONCES);
             }
             PushDispatcher pushes = new PushDispatcher(pushSenders(config.push()));
+            PushBucket pushBucket = null;
             housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
             RegisterPushRules pushRules = pushes.providers().isEmpty() ? null
                     : new RegisterPushRules(pushes.providers(), config.push().minExpires(), PNSREG_SECONDS);
@@ -186,10 +189,12 @@ public final class SipwakeServer implements AutoCloseable {
                     new NextHopResolver(resolver, config.sip().resolveNames()), config.sip().relay());
             if (pushRules != null) {
                 PushBucket bucket = new PushBucket(pushes, housekeeping, clock,
-                        new PushBucket.Settings(config.push().callTimeout(), config.push().messageTimeout(), config.push().cancelPush()),
+                        new PushBucket.Settings(config.push().callTimeout(), config.push().messageTimeout(), config.push().cancelPush(),
+                                config.push().missedCallPush()),
                         proxy::forwardHeld,
                         (aor, key) -> locations.update(aor, current -> current.stream().filter(b -> !b.bindingKey().equals(key)).toList()));
                 proxy.enablePush(bucket);
+                pushBucket = bucket;
                 log.info("push wake-up on for {}", pushes.providers());
             }
             user.delegate = proxy;
@@ -204,7 +209,9 @@ public final class SipwakeServer implements AutoCloseable {
             }, EXPIRY_SWEEP.toSeconds(), EXPIRY_SWEEP.toSeconds(), TimeUnit.SECONDS);
             log.info("sipwake {} started: {} binding(s) loaded, {} user(s), listening on {}", Version.version(), loaded, users.size(),
                     transport.listeningPoints());
-            return new SipwakeServer(store, locations, transport, transactions, timer, housekeeping, resolver, pushes);
+            SipwakeServer server = new SipwakeServer(store, locations, transport, transactions, timer, housekeeping, resolver, pushes);
+            server.bucket = pushBucket;
+            return server;
         } catch (RuntimeException e) {
             if (transport != null) transport.close();
             if (timer != null) timer.stop();
@@ -305,6 +312,12 @@ public final class SipwakeServer implements AutoCloseable {
     public int port(Transport t) {
         ListeningPoint lp = transport.listeningPoint(t);
         return lp == null ? -1 : lp.port();
+    }
+
+    /** The timelines of recent held requests (RFC 8599 push wake-ups), or null when push is off. */
+    public PushTraces pushTraces() {
+        PushBucket b = bucket;
+        return b == null ? null : b.traces();
     }
 
     public LocationService locations() {

@@ -74,6 +74,32 @@ class PushOutcomesTest {
     }
 
     /**
+     * With {@code push.missed-call-push}, a caller who gives up while the phone is still waking
+     * leaves a user-visible missed-call alert (never a VoIP push) next to the cancel push, and the
+     * call's timeline can be looked up by its Call-ID.
+     */
+    @Test
+    void callerWhoGivesUpLeavesAMissedCallPushAndATrace() {
+        server = TestServer.start(dir, "", "", pushConfig(apns, "30s") + "  missed-call-push: true\n");
+        registerAndSleep(server, "bob", pn);
+        try (UdpCaller caller = new UdpCaller(server.port(), "bob", "missed-" + UUID.randomUUID())) {
+            caller.invite();
+            caller.awaitResponse(100, "INVITE", ANSWER);
+            awaitPushes(apns, 1);
+            caller.cancel();
+            String answer = caller.awaitFinalResponse(Duration.ofSeconds(15));
+            caller.ack(answer);
+            assertThat(UdpCaller.status(answer)).isEqualTo(487);
+            List<MockApns.Received> pushes = awaitPushes(apns, 3);
+            assertThat(pushes).extracting(p -> p.json().path("kind").asText())
+                    .containsExactly("call", "call-cancelled", "missed-call");
+            assertThat(pushes.subList(1, 3)).allSatisfy(p -> assertThat(p.header("apns-push-type")).isEqualTo("alert"));
+            assertThat(server.server().pushTraces().find(caller.callId())).singleElement().satisfies(trace ->
+                    assertThat(String.join(", ", trace.timeline())).contains("received INVITE", "push sent", "push accepted", "caller gave up"));
+        }
+    }
+
+    /**
      * §5.6.2: "If the Bucket Timer expires before the SIP request has been forwarded, the proxy
      * MUST reject the request with a 480 (Temporarily Unavailable) response." The push went out;
      * the binding stays (a phone that did not wake in time is not a dead token).

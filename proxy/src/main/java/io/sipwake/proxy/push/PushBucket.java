@@ -57,8 +57,10 @@ public final class PushBucket {
      * @param messageTimeout Bucket Timer for MESSAGE and other non-INVITE requests: kept well below
      *                       Timer F (32 s) so the error reaches the sender in time (§5.6.2)
      * @param cancelPush     send a cancel push when a call ends while its phone is waking
+     * @param missedCallPush also send a user-visible missed-call push when the caller gave up (CANCEL
+     *                       or bucket timeout), not when another device answered
      */
-    public record Settings(Duration inviteTimeout, Duration messageTimeout, boolean cancelPush) {}
+    public record Settings(Duration inviteTimeout, Duration messageTimeout, boolean cancelPush, boolean missedCallPush) {}
 
     /** One request held for one device. */
     public final class Held {
@@ -118,6 +120,7 @@ public final class PushBucket {
 
         private void logOutcome(String outcome) {
             event(outcome);
+            traces.add(new PushTraces.Trace(request.callId(), request.method(), aor, push.provider(), List.copyOf(timeline)));
             log.info("push wake {} {} for {} via {} {}: {}", request.method(), request.callId(), aor, push.provider(),
                     push.tokens().isEmpty() ? "" : io.sipwake.push.Tokens.redact(push.tokens().get(0).token()), String.join(", ", timeline));
         }
@@ -130,6 +133,7 @@ public final class PushBucket {
     private final Forwarder forwarder;
     private final DeadTokenPruner pruner;
     private final Map<String, List<Held>> held = new ConcurrentHashMap<>();
+    private final PushTraces traces = new PushTraces(10_000);
 
     public PushBucket(PushDispatcher pushes, ScheduledExecutorService timers, Clock clock, Settings settings, Forwarder forwarder,
             DeadTokenPruner pruner) {
@@ -139,6 +143,11 @@ public final class PushBucket {
         this.settings = settings;
         this.forwarder = forwarder;
         this.pruner = pruner;
+    }
+
+    /** The timelines of recent held requests, by Call-ID. */
+    public PushTraces traces() {
+        return traces;
     }
 
     /** Requests held now (all AORs). */
@@ -156,7 +165,7 @@ public final class PushBucket {
         ResponseContext.Branch branch = context.newBranch(request);
         if (branch == null) return; // the call already ended
         Held h = new Held(aor, binding, push, branch, request, inbound);
-        if (!branch.hold(() -> abandoned(h))) return; // cancelled or answered elsewhere meanwhile: no push
+        if (!branch.hold(reason -> abandoned(h, reason))) return; // cancelled or answered elsewhere meanwhile: no push
         held.computeIfAbsent(aor, k -> new CopyOnWriteArrayList<>()).add(h);
         boolean invite = request.isMethod("INVITE");
         Duration timeout = invite ? settings.inviteTimeout() : settings.messageTimeout();
@@ -216,16 +225,28 @@ public final class PushBucket {
     }
 
     private void timedOut(Held h) {
-        fail(h, 480, "Temporarily Unavailable (the phone did not wake up)"); // §5.6.2: Bucket Timer
+        if (!h.decide()) return;
+        h.logOutcome("answered 480: the phone did not wake up");
+        if (h.request.isMethod("INVITE")) sendMissedCall(h);
+        h.branch.context().branchFailed(h.branch, 480, "Temporarily Unavailable (the phone did not wake up)"); // §5.6.2: Bucket Timer
     }
 
-    private void abandoned(Held h) {
+    private void abandoned(Held h, String reason) {
         if (!h.decide()) return;
-        h.logOutcome("call ended before the phone woke");
-        if (settings.cancelPush() && h.request.isMethod("INVITE")) {
-            PushRequest cancel = pushRequest(h, PushKind.CALL_CANCELLED, clock.instant().plus(settings.inviteTimeout()));
-            if (cancel != null) pushes.send(cancel);
-        }
+        boolean elsewhere = ResponseContext.COMPLETED_ELSEWHERE.equals(reason);
+        h.logOutcome(elsewhere ? "answered elsewhere before the phone woke" : "caller gave up before the phone woke");
+        if (!h.request.isMethod("INVITE")) return;
+        if (settings.cancelPush()) send(h, PushKind.CALL_CANCELLED);
+        if (!elsewhere) sendMissedCall(h);
+    }
+
+    private void sendMissedCall(Held h) {
+        if (settings.missedCallPush()) send(h, PushKind.MISSED_CALL);
+    }
+
+    private void send(Held h, PushKind kind) {
+        PushRequest request = pushRequest(h, kind, clock.instant().plus(settings.inviteTimeout()));
+        if (request != null) pushes.send(request);
     }
 
     /**

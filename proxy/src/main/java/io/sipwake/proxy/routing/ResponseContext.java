@@ -62,7 +62,7 @@ public final class ResponseContext {
         private ClientTransaction transaction;
         private boolean done;
         private String cancelWith; // non-null once the branch must be cancelled
-        private Runnable onAbandon; // set while the branch waits for a device to wake (RFC 8599 bucket)
+        private java.util.function.Consumer<String> onAbandon; // set while the branch waits for a device to wake (RFC 8599 bucket)
 
         private Branch(SipRequest request) {
             this.request = request;
@@ -77,7 +77,7 @@ public final class ResponseContext {
          * @return false when the call ended between {@link #newBranch} and this call (a CANCEL or
          *     an answer elsewhere came in meanwhile): the branch is then over, and nothing is held
          */
-        public boolean hold(Runnable onAbandon) {
+        public boolean hold(java.util.function.Consumer<String> onAbandon) {
             SipResponse toSend;
             synchronized (ResponseContext.this) {
                 if (!done && cancelWith == null) {
@@ -279,7 +279,8 @@ public final class ResponseContext {
                 now.add(b.transaction);
             } else if (b.onAbandon != null) {
                 b.done = true;
-                abandoned.add(b.onAbandon);
+                java.util.function.Consumer<String> action = b.onAbandon;
+                abandoned.add(() -> action.accept(reason)); // the Reason tells a missed call from one answered elsewhere
                 b.onAbandon = null;
             }
         }

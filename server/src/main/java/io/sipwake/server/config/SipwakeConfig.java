@@ -32,11 +32,12 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             @JsonProperty("message-timeout") Duration messageTimeout,
             @JsonProperty("min-expires") Integer minExpires,
             @JsonProperty("cancel-push") Boolean cancelPush,
+            @JsonProperty("missed-call-push") Boolean missedCallPush,
             Apns apns,
             Fcm fcm) {
 
         static Push defaults() {
-            return new Push(null, null, null, null, null, null);
+            return new Push(null, null, null, null, null, null, null);
         }
 
         public Push {
@@ -44,6 +45,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             messageTimeout = messageTimeout == null ? Duration.ofSeconds(20) : messageTimeout;
             minExpires = minExpires == null ? 600 : minExpires;
             cancelPush = cancelPush == null ? Boolean.TRUE : cancelPush;
+            missedCallPush = missedCallPush == null ? Boolean.FALSE : missedCallPush;
         }
     }
 
