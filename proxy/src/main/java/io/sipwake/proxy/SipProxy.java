@@ -93,6 +93,21 @@ public final class SipProxy implements TransactionUser {
         this.bucket = bucket;
     }
 
+    /**
+     * Delivers the INVITE of a call that ended while the phone was waking, and cancels it at once
+     * (the bucket's {@link PushBucket.Forwarder}): a branch of its own, whose answers go nowhere since
+     * the caller's transaction is over.
+     */
+    public void forwardHeldThenCancel(PushBucket.Held held, Binding binding, String reason) {
+        SipRequest copy = held.request().copy();
+        Flow flow = targetBinding(copy, binding);
+        if (copy.requestUri() == null) return;
+        ResponseContext late = new ResponseContext(held.branch().context().server(), held.branch().context().original());
+        forwardBranch(late, copy, held.inbound(), flow, null);
+        late.noMoreBranches();
+        late.cancel(reason);
+    }
+
     /** Forwards a held request to the binding its device just registered (the bucket's {@link PushBucket.Forwarder}). */
     public void forwardHeld(PushBucket.Held held, Binding binding) {
         SipRequest copy = held.request().copy();

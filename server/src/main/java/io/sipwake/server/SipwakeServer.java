@@ -190,8 +190,18 @@ public final class SipwakeServer implements AutoCloseable {
             if (pushRules != null) {
                 PushBucket bucket = new PushBucket(pushes, housekeeping, clock,
                         new PushBucket.Settings(config.push().callTimeout(), config.push().messageTimeout(), config.push().cancelPush(),
-                                config.push().missedCallPush()),
-                        proxy::forwardHeld,
+                                config.push().missedCallPush(), config.push().lateInviteCancel()),
+                        new PushBucket.Forwarder() {
+                            @Override
+                            public void forward(PushBucket.Held held, io.sipwake.store.Binding binding) {
+                                proxy.forwardHeld(held, binding);
+                            }
+
+                            @Override
+                            public void forwardThenCancel(PushBucket.Held held, io.sipwake.store.Binding binding, String reason) {
+                                proxy.forwardHeldThenCancel(held, binding, reason);
+                            }
+                        },
                         (aor, key) -> locations.update(aor, current -> current.stream().filter(b -> !b.bindingKey().equals(key)).toList()));
                 proxy.enablePush(bucket);
                 pushBucket = bucket;

@@ -74,6 +74,34 @@ class PushOutcomesTest {
     }
 
     /**
+     * With {@code push.late-invite-cancel}, a phone that wakes after its call ended still gets the
+     * INVITE, so that CallKit can show the call, and then at once a CANCEL whose Reason says why it
+     * ended (Flexisip's answer to "there is no way to ask an iOS device to stop ringing").
+     */
+    @Test
+    void phoneThatWakesAfterTheCallEndedGetsTheInviteThenACancelWithReason() {
+        server = TestServer.start(dir, "", "", pushConfig(apns, "30s") + "  late-invite-cancel: true\n");
+        registerAndSleep(server, "bob", pn);
+        String callId = "late-" + UUID.randomUUID();
+        try (UdpCaller caller = new UdpCaller(server.port(), "bob", callId)) {
+            caller.invite();
+            caller.awaitResponse(100, "INVITE", ANSWER);
+            awaitPushes(apns, 1);
+            caller.cancel();
+            String answer = caller.awaitFinalResponse(Duration.ofSeconds(15));
+            caller.ack(answer);
+            assertThat(UdpCaller.status(answer)).isEqualTo(487);
+        }
+        try (SippProcess phone = Sipp.scenario("sipp/callee-ring-forever-push.xml").remote("127.0.0.1", server.port())
+                .transport(PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD).key("pn", pn).callId(callId).start()) {
+            SippResult woken = phone.awaitResult();
+            assertThat(woken).matches(SippResult::succeeded, "the late phone got the INVITE, then the CANCEL");
+            assertThat(woken.received(request("CANCEL"))).singleElement()
+                    .satisfies(cancel -> assertThat(cancel.header("Reason")).hasValueSatisfying(r -> assertThat(r).startsWith("SIP;cause=487")));
+        }
+    }
+
+    /**
      * With {@code push.missed-call-push}, a caller who gives up while the phone is still waking
      * leaves a user-visible missed-call alert (never a VoIP push) next to the cancel push, and the
      * call's timeline can be looked up by its Call-ID.

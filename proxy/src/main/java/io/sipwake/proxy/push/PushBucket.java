@@ -45,6 +45,12 @@ public final class PushBucket {
     /** Sends a released request to the phone's new binding. */
     public interface Forwarder {
         void forward(Held held, Binding binding);
+
+        /**
+         * Sends the INVITE of a call that ended while the phone was waking, and cancels it at once
+         * with {@code reason} (a Reason header value): iOS must see the call in CallKit and then its end.
+         */
+        void forwardThenCancel(Held held, Binding binding, String reason);
     }
 
     /** Removes a binding whose push token the provider declared dead. */
@@ -59,8 +65,12 @@ public final class PushBucket {
      * @param cancelPush     send a cancel push when a call ends while its phone is waking
      * @param missedCallPush also send a user-visible missed-call push when the caller gave up (CANCEL
      *                       or bucket timeout), not when another device answered
+     * @param lateInviteCancel when a call ends while its phone is waking and the phone registers within
+     *                       {@code inviteTimeout} anyway, deliver the INVITE and cancel it at once with
+     *                       a Reason (how Flexisip stops an iOS phone ringing for a call that is over)
      */
-    public record Settings(Duration inviteTimeout, Duration messageTimeout, boolean cancelPush, boolean missedCallPush) {}
+    public record Settings(Duration inviteTimeout, Duration messageTimeout, boolean cancelPush, boolean missedCallPush,
+            boolean lateInviteCancel) {}
 
     /** One request held for one device. */
     public final class Held {
@@ -126,6 +136,9 @@ public final class PushBucket {
         }
     }
 
+    /** The Reason of the CANCEL sent to a late phone when the caller's CANCEL had none (RFC 3326). */
+    static final String CALL_CANCELLED = "SIP;cause=487;text=\"Call cancelled by the caller\"";
+
     private final PushDispatcher pushes;
     private final ScheduledExecutorService timers;
     private final Clock clock;
@@ -134,6 +147,8 @@ public final class PushBucket {
     private final DeadTokenPruner pruner;
     private final Map<String, List<Held>> held = new ConcurrentHashMap<>();
     private final PushTraces traces = new PushTraces(10_000);
+    /** Calls that ended while their phone was waking, with the Reason to cancel them with, until their deadline. */
+    private final Map<Held, String> late = new ConcurrentHashMap<>();
 
     public PushBucket(PushDispatcher pushes, ScheduledExecutorService timers, Clock clock, Settings settings, Forwarder forwarder,
             DeadTokenPruner pruner) {
@@ -236,6 +251,10 @@ public final class PushBucket {
         boolean elsewhere = ResponseContext.COMPLETED_ELSEWHERE.equals(reason);
         h.logOutcome(elsewhere ? "answered elsewhere before the phone woke" : "caller gave up before the phone woke");
         if (!h.request.isMethod("INVITE")) return;
+        if (settings.lateInviteCancel()) {
+            late.put(h, reason == null || reason.isEmpty() ? CALL_CANCELLED : reason);
+            timers.schedule(() -> late.remove(h), settings.inviteTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
         if (settings.cancelPush()) send(h, PushKind.CALL_CANCELLED);
         if (!elsewhere) sendMissedCall(h);
     }
@@ -254,6 +273,15 @@ public final class PushBucket {
      * {@code bindings} and re-registered after the push is forwarded to it now.
      */
     public void registered(String aor, List<Binding> bindings) {
+        for (Map.Entry<Held, String> e : late.entrySet()) {
+            Held h = e.getKey();
+            if (!h.aor.equals(aor)) continue;
+            Binding match = match(h, bindings);
+            if (match == null || late.remove(h) == null) continue;
+            h.event("REGISTER seen after the call ended");
+            forwarder.forwardThenCancel(h, match, e.getValue());
+            h.logOutcome("INVITE delivered and cancelled");
+        }
         List<Held> list = held.get(aor);
         if (list == null || list.isEmpty()) return;
         for (Held h : new ArrayList<>(list)) {

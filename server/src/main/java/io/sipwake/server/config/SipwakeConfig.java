@@ -33,11 +33,12 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             @JsonProperty("min-expires") Integer minExpires,
             @JsonProperty("cancel-push") Boolean cancelPush,
             @JsonProperty("missed-call-push") Boolean missedCallPush,
+            @JsonProperty("late-invite-cancel") Boolean lateInviteCancel,
             Apns apns,
             Fcm fcm) {
 
         static Push defaults() {
-            return new Push(null, null, null, null, null, null, null);
+            return new Push(null, null, null, null, null, null, null, null);
         }
 
         public Push {
@@ -46,6 +47,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             minExpires = minExpires == null ? 600 : minExpires;
             cancelPush = cancelPush == null ? Boolean.TRUE : cancelPush;
             missedCallPush = missedCallPush == null ? Boolean.FALSE : missedCallPush;
+            lateInviteCancel = lateInviteCancel == null ? Boolean.FALSE : lateInviteCancel;
         }
     }
 
