@@ -123,6 +123,10 @@ public final class SipwakeServer implements AutoCloseable {
                 if (push.fcm().apiUrl() != null) fcm = fcm.withApiBaseUrl(java.net.URI.create(push.fcm().apiUrl()));
                 senders.add(new FcmPushSender(fcm));
             }
+            if (push.http().enabled()) {
+                senders.add(new io.sipwake.push.http.HttpWakeSender(
+                        io.sipwake.push.http.HttpWakeSettings.of(push.http().allowHosts()).withTimeout(push.http().timeout())));
+            }
         } catch (IllegalArgumentException e) {
             senders.forEach(PushSender::close);
             throw new ConfigException("push: " + e.getMessage(), e);

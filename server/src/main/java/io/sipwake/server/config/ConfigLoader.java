@@ -331,6 +331,25 @@ public final class ConfigLoader {
                 throw error("push.fcm.api-url", "must be an http(s) URL (got " + quote(push.fcm().apiUrl()) + ")");
             }
         }
+        validateHttpWake(push.http());
+    }
+
+    private static void validateHttpWake(SipwakeConfig.Http http) {
+        if (!isPositive(http.timeout())) throw error("push.http.timeout", "must be positive");
+        if (http.timeout().compareTo(Duration.ofSeconds(30)) > 0) {
+            throw error("push.http.timeout", "must be at most 30s: a wake-up that takes longer is useless (got " + http.timeout().toSeconds() + "s)");
+        }
+        for (int i = 0; i < http.allowHosts().size(); i++) {
+            String entry = http.allowHosts().get(i);
+            if (entry == null || entry.isBlank()) throw error("push.http.allow-hosts[" + i + "]", "empty entry");
+        }
+        if (http.enabled()) {
+            try {
+                io.sipwake.push.http.HttpWakeSettings.of(http.allowHosts());
+            } catch (IllegalArgumentException e) {
+                throw error("push.http.allow-hosts", e.getMessage());
+            }
+        }
     }
 
     private static void validateEndpoint(String key, SipwakeConfig.Endpoint e) {

@@ -24,7 +24,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
     }
 
     /**
-     * RFC 8599 push wake-up. Without {@code apns} or {@code fcm} sipwake pushes to nobody and
+     * RFC 8599 push wake-up. Without {@code apns}, {@code fcm} or {@code http.allow-hosts} sipwake pushes to nobody and
      * registers push parameters as plain Contact parameters.
      */
     public record Push(
@@ -35,10 +35,11 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             @JsonProperty("missed-call-push") Boolean missedCallPush,
             @JsonProperty("late-invite-cancel") Boolean lateInviteCancel,
             Apns apns,
-            Fcm fcm) {
+            Fcm fcm,
+            Http http) {
 
         static Push defaults() {
-            return new Push(null, null, null, null, null, null, null, null);
+            return new Push(null, null, null, null, null, null, null, null, null);
         }
 
         public Push {
@@ -46,8 +47,31 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             messageTimeout = messageTimeout == null ? Duration.ofSeconds(20) : messageTimeout;
             minExpires = minExpires == null ? 600 : minExpires;
             cancelPush = cancelPush == null ? Boolean.TRUE : cancelPush;
+            http = http == null ? Http.defaults() : http;
             missedCallPush = missedCallPush == null ? Boolean.FALSE : missedCallPush;
             lateInviteCancel = lateInviteCancel == null ? Boolean.FALSE : lateInviteCancel;
+        }
+    }
+
+    /**
+     * Plain HTTP(S) wake-up URLs ({@code X-PUSH-URI}, pn-provider {@code x-push-uri}): sipwake POSTs to the URL the
+     * phone registered, but only where {@code allow-hosts} lets it (host-name suffixes such as {@code push.example.com},
+     * CIDR blocks such as {@code 203.0.113.0/24}). Empty (the default) turns the sender off. Loopback, private,
+     * link-local and multicast addresses are refused unless a CIDR entry covers them.
+     */
+    public record Http(@JsonProperty("allow-hosts") List<String> allowHosts, Duration timeout) {
+        static Http defaults() {
+            return new Http(null, null);
+        }
+
+        public Http {
+            allowHosts = allowHosts == null ? List.of() : List.copyOf(allowHosts);
+            timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
+        }
+
+        /** Whether the sender runs: only with a non-empty allow-list. */
+        public boolean enabled() {
+            return !allowHosts.isEmpty();
         }
     }
 
