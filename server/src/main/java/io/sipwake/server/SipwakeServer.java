@@ -134,6 +134,16 @@ public final class SipwakeServer implements AutoCloseable {
         return senders;
     }
 
+    /**
+     * The pn-provider values Feature-Caps advertise: the senders' providers without Linphone's
+     * {@code apns.dev}, which sipwake accepts (as APNs sandbox) but which is no IANA-registered value.
+     */
+    private static Set<String> advertisedProviders(PushDispatcher pushes) {
+        Set<String> providers = new java.util.TreeSet<>(pushes.providers());
+        providers.removeIf(p -> p.endsWith(".dev"));
+        return providers;
+    }
+
     private static ApnsSettings.Endpoint endpoint(SipwakeConfig.Endpoint e) {
         return new ApnsSettings.Endpoint(e.host(), e.port(), e.trust());
     }
@@ -173,7 +183,7 @@ public final class SipwakeServer implements AutoCloseable {
             PushBucket pushBucket = null;
             housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
             RegisterPushRules pushRules = pushes.providers().isEmpty() ? null
-                    : new RegisterPushRules(pushes.providers(), config.push().minExpires(), PNSREG_SECONDS);
+                    : new RegisterPushRules(advertisedProviders(pushes), config.push().minExpires(), PNSREG_SECONDS);
             PurrRegistry purrs = new PurrRegistry(clock, Duration.ofHours(1), Duration.ofDays(2));
             Registrar registrar = new Registrar(settings, locations, authenticator, pushRules, purrs, clock);
             // The transport must have its listener before it binds; the proxy needs the bound addresses.

@@ -26,7 +26,7 @@ class PushRegistrationTest {
         Peers.require("sipp");
         try (MockApns apns = MockApns.start(Files.createDirectories(dir.resolve("apns")), TEAM, KEY_ID, Set.of(BUNDLE));
                 TestServer server = TestServer.start(dir, "", "", pushConfig(apns, "30s"))) {
-            SippResult query = Sipp.scenario("sipp/register-push.xml").remote("127.0.0.1", server.port()).transport(PeerTransport.UDP)
+            SippResult query = Sipp.scenario("sipp/register-query.xml").remote("127.0.0.1", server.port()).transport(PeerTransport.UDP)
                     .service("alice").auth("alice", TestServer.PASSWORD).key("pn", ";pn-provider").run();
             assertThat(query).matches(SippResult::succeeded, "200 with Feature-Caps +sip.pns");
             assertThat(query.received(response(200, "REGISTER")).get(0).headers("Feature-Caps"))
