@@ -119,6 +119,10 @@ public final class Registrar {
             long headerExpires = request.expires();
             push = pushRules.examine(request, request.contacts(), c -> grantedExpires(c, headerExpires));
             if (push instanceof RegisterPushRules.Outcome.Refuse refuse) {
+                log.info("REGISTER {} from {} refused with {}: {}", aor, source, refuse.status(),
+                        refuse.reason() != null ? refuse.reason() : refuse.status() == 555
+                                ? "push provider not supported (supported: " + pushRules.supportedProviders() + ")"
+                                : "expiry below push.min-expires");
                 SipResponse r = reply(request, refuse.status(), refuse.reason());
                 if (refuse.minExpires() != null) r.addHeader(HeaderNames.MIN_EXPIRES, Long.toString(refuse.minExpires()));
                 for (String caps : refuse.featureCaps()) r.addHeader(HeaderNames.FEATURE_CAPS, caps);
