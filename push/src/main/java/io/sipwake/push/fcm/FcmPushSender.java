@@ -6,6 +6,7 @@ import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.sipwake.push.PushRequest;
 import io.sipwake.push.PushResult;
+import io.sipwake.push.InFlightPushes;
 import io.sipwake.push.PushSender;
 import io.sipwake.push.Tokens;
 import org.slf4j.Logger;
@@ -145,8 +146,7 @@ public final class FcmPushSender implements PushSender {
     private final HttpClient http;
     private final ScheduledThreadPoolExecutor timers;
     private final ThreadPoolExecutor tokenExecutor;
-    private final Set<CompletableFuture<PushResult>> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final InFlightPushes inFlight = new InFlightPushes("FCM sender");
 
     /** A sender on the system clock. */
     public FcmPushSender(FcmSettings settings) {
@@ -205,7 +205,7 @@ public final class FcmPushSender implements PushSender {
 
     @Override
     public CompletableFuture<PushResult> send(PushRequest request) {
-        if (closed.get()) return CompletableFuture.completedFuture(new PushResult.Failed("FCM sender is closed", null));
+        if (inFlight.isClosed()) return CompletableFuture.completedFuture(new PushResult.Failed("FCM sender is closed", null));
         if (!"fcm".equals(request.provider().toLowerCase(Locale.ROOT))) {
             log.warn("FCM sender got a push for pn-provider={} ({}); refused", request.provider(), request);
             return CompletableFuture.completedFuture(
@@ -217,29 +217,16 @@ public final class FcmPushSender implements PushSender {
                             + "operator error", request.kind(), request.redactedPrid(), printable(request.param()), byName.keySet());
             return CompletableFuture.completedFuture(new PushResult.Rejected(0, "UNKNOWN_PROJECT", false, true, null));
         }
-        CompletableFuture<PushResult> result = new CompletableFuture<>();
-        inFlight.add(result);
-        result.whenComplete((r, e) -> inFlight.remove(result));
-        if (closed.get()) { // closed between the check and add: close() may have missed this one
-            result.complete(new PushResult.Failed("FCM sender is closed", null));
-        } else {
-            new Delivery(request, project, result).attempt();
-        }
-        return result.copy();
+        return inFlight.start(result -> new Delivery(request, project, result).attempt());
     }
 
     /** Stops all threads; pushes still in progress complete with {@code Failed}. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
+        if (!inFlight.close()) return;
         timers.shutdownNow();
         tokenExecutor.shutdownNow();
-        for (CompletableFuture<PushResult> f : inFlight) f.complete(new PushResult.Failed("FCM sender closed", null));
-        try { // HttpClient.shutdownNow() exists from JDK 21; on 17 the client dies with its executor
-            HttpClient.class.getMethod("shutdownNow").invoke(http);
-        } catch (ReflectiveOperationException | RuntimeException ignored) {
-            // JDK 17
-        }
+        InFlightPushes.shutdownNow(http);
         httpExecutor.shutdownNow();
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sipwake.push.PushKind;
 import io.sipwake.push.PushRequest;
 import io.sipwake.push.PushResult;
+import io.sipwake.push.InFlightPushes;
 import io.sipwake.push.PushSender;
 import io.sipwake.push.Tokens;
 import org.slf4j.Logger;
@@ -27,7 +28,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -110,8 +110,7 @@ public final class HttpWakeSender implements PushSender {
     private final ThreadPoolExecutor resolver;
     private final ScheduledThreadPoolExecutor timers;
     private final HttpClient http;
-    private final Set<CompletableFuture<PushResult>> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final InFlightPushes inFlight = new InFlightPushes("HTTP wake-up sender");
 
     public HttpWakeSender(HttpWakeSettings settings) {
         this(settings, Clock.systemUTC());
@@ -142,7 +141,7 @@ public final class HttpWakeSender implements PushSender {
 
     @Override
     public CompletableFuture<PushResult> send(PushRequest request) {
-        if (closed.get()) return CompletableFuture.completedFuture(new PushResult.Failed("HTTP wake-up sender is closed", null));
+        if (inFlight.isClosed()) return CompletableFuture.completedFuture(new PushResult.Failed("HTTP wake-up sender is closed", null));
         if (!PROVIDER.equals(request.provider().toLowerCase(Locale.ROOT))) {
             log.warn("HTTP wake-up sender got a push for pn-provider={} ({}); refused", printable(request.provider()), request);
             return CompletableFuture.completedFuture(new PushResult.Rejected(0, "UNSUPPORTED_PROVIDER", false, true, null));
@@ -160,29 +159,17 @@ public final class HttpWakeSender implements PushSender {
             log.warn("HTTP wake-up refused {} push to {}: {}", request.kind(), describe(uri, request), refusal);
             return CompletableFuture.completedFuture(new PushResult.Rejected(0, refusal, false, false, null));
         }
-        CompletableFuture<PushResult> result = new CompletableFuture<>();
-        inFlight.add(result);
-        result.whenComplete((r, e) -> inFlight.remove(result));
-        if (closed.get()) {
-            result.complete(new PushResult.Failed("HTTP wake-up sender is closed", null));
-        } else {
-            new Delivery(request, uri, result).attempt();
-        }
-        return result.copy();
+        URI target = uri;
+        return inFlight.start(result -> new Delivery(request, target, result).attempt());
     }
 
     /** Stops all threads; pushes still in progress complete with {@code Failed}. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
+        if (!inFlight.close()) return;
         timers.shutdownNow();
         resolver.shutdownNow();
-        for (CompletableFuture<PushResult> f : inFlight) f.complete(new PushResult.Failed("HTTP wake-up sender closed", null));
-        try { // HttpClient.shutdownNow() exists from JDK 21
-            HttpClient.class.getMethod("shutdownNow").invoke(http);
-        } catch (ReflectiveOperationException | RuntimeException ignored) {
-            // JDK 17
-        }
+        InFlightPushes.shutdownNow(http);
         httpExecutor.shutdownNow();
     }
 
@@ -307,7 +294,7 @@ public final class HttpWakeSender implements PushSender {
                     }
                 }, resolver);
             } catch (RejectedExecutionException e) {
-                finish(new PushResult.Failed(closed.get() ? "HTTP wake-up sender closed" : "too many wake-ups in progress", e));
+                finish(new PushResult.Failed(inFlight.isClosed() ? "HTTP wake-up sender closed" : "too many wake-ups in progress", e));
                 return;
             }
             resolved.orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
