@@ -1,5 +1,6 @@
 package io.sipwake.push.apns;
 
+import io.sipwake.push.RetryPolicy;
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.ApnsClientBuilder;
 import com.eatthepath.pushy.apns.PushNotificationResponse;
@@ -368,7 +369,7 @@ public final class ApnsPushSender implements PushSender {
     }
 
     /** Backoff before retry number {@code attempt} (1 = the first retry): equal jitter over an exponential base. */
-    static long backoffMillis(ApnsSettings.Retry retry, int attempt) {
+    static long backoffMillis(RetryPolicy retry, int attempt) {
         long initial = retry.initialBackoff().toMillis();
         long max = retry.maxBackoff().toMillis();
         int shift = Math.min(Math.max(attempt - 1, 0), 30);

@@ -1,5 +1,6 @@
 package io.sipwake.push.apns;
 
+import io.sipwake.push.RetryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,8 +36,11 @@ public record ApnsSettings(
         Endpoint production,
         Endpoint sandbox,
         Connection connection,
-        Retry retry,
+        RetryPolicy retry,
         boolean probeOtherEnvironment) {
+
+    /** 5 attempts, 250 ms doubling up to 4 s. */
+    public static final RetryPolicy DEFAULT_RETRY = new RetryPolicy(5, Duration.ofMillis(250), Duration.ofSeconds(4));
 
     public ApnsSettings {
         Objects.requireNonNull(teams, "teams");
@@ -64,7 +68,7 @@ public record ApnsSettings(
 
     /** Settings with Apple's hosts, default connection settings, default retries and environment probing on. */
     public static ApnsSettings of(List<Team> teams) {
-        return new ApnsSettings(teams, Endpoint.PRODUCTION, Endpoint.SANDBOX, Connection.DEFAULT, Retry.DEFAULT, true);
+        return new ApnsSettings(teams, Endpoint.PRODUCTION, Endpoint.SANDBOX, Connection.DEFAULT, DEFAULT_RETRY, true);
     }
 
     /** Same as {@link #of(List)}. */
@@ -84,7 +88,7 @@ public record ApnsSettings(
         return new ApnsSettings(teams, production, sandbox, value, retry, probeOtherEnvironment);
     }
 
-    public ApnsSettings withRetry(Retry value) {
+    public ApnsSettings withRetry(RetryPolicy value) {
         return new ApnsSettings(teams, production, sandbox, connection, value, probeOtherEnvironment);
     }
 
@@ -184,25 +188,6 @@ public record ApnsSettings(
         }
     }
 
-    /**
-     * Retries of transient failures (429, 500, 503, connection failures; one retry for ExpiredProviderToken).
-     * The n-th retry waits a random time between half and all of {@code min(maxBackoff, initialBackoff * 2^(n-1))}.
-     * No retry starts once it could not begin before the push's deadline.
-     *
-     * @param maxAttempts    attempts in all, including the first
-     * @param initialBackoff wait before the first retry (before jitter)
-     * @param maxBackoff     cap on the wait
-     */
-    public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
-        public static final Retry DEFAULT = new Retry(5, Duration.ofMillis(250), Duration.ofSeconds(4));
-
-        public Retry {
-            if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts < 1");
-            requirePositive(initialBackoff, "initialBackoff");
-            requirePositive(maxBackoff, "maxBackoff");
-            if (maxBackoff.compareTo(initialBackoff) < 0) throw new IllegalArgumentException("maxBackoff < initialBackoff");
-        }
-    }
 
     private static void requirePositive(Duration d, String name) {
         Objects.requireNonNull(d, name);

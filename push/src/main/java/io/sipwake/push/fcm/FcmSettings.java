@@ -1,5 +1,6 @@
 package io.sipwake.push.fcm;
 
+import io.sipwake.push.RetryPolicy;
 import io.sipwake.push.PushKind;
 
 import java.net.URI;
@@ -51,7 +52,7 @@ public record FcmSettings(
         Duration requestTimeout,
         Duration tokenRefreshMargin,
         Duration lingeringTtl,
-        Retry retry,
+        RetryPolicy retry,
         Map<PushKind, Priority> priorities) {
 
     /** The production FCM API. */
@@ -71,6 +72,9 @@ public record FcmSettings(
             PushKind.MISSED_CALL, Priority.HIGH,
             PushKind.CALL_CANCELLED, Priority.NORMAL,
             PushKind.REGISTRATION_REFRESH, Priority.NORMAL)));
+
+    /** 5 attempts, 200 ms doubling up to 5 s. */
+    public static final RetryPolicy DEFAULT_RETRY = new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(5));
 
     public FcmSettings {
         Objects.requireNonNull(projects, "projects");
@@ -113,7 +117,7 @@ public record FcmSettings(
     /** Settings with the defaults: production API, 10 s per request, refresh 5 min early, 1 h lingering ttl. */
     public static FcmSettings of(List<Project> projects) {
         return new FcmSettings(projects, DEFAULT_API_BASE_URL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_TOKEN_REFRESH_MARGIN,
-                DEFAULT_LINGERING_TTL, Retry.DEFAULT, DEFAULT_PRIORITIES);
+                DEFAULT_LINGERING_TTL, DEFAULT_RETRY, DEFAULT_PRIORITIES);
     }
 
     public static FcmSettings of(Project... projects) {
@@ -136,7 +140,7 @@ public record FcmSettings(
         return new FcmSettings(projects, apiBaseUrl, requestTimeout, tokenRefreshMargin, ttl, retry, priorities);
     }
 
-    public FcmSettings withRetry(Retry r) {
+    public FcmSettings withRetry(RetryPolicy r) {
         return new FcmSettings(projects, apiBaseUrl, requestTimeout, tokenRefreshMargin, lingeringTtl, r, priorities);
     }
 
@@ -195,27 +199,6 @@ public record FcmSettings(
         }
     }
 
-    /**
-     * Retries of transient failures (HTTP 429, 5xx, network errors, an unreachable token endpoint). The n-th
-     * retry waits {@code min(maxBackoff, initialBackoff·2^(n-1))}, jittered to between half and all of it, or
-     * the server's {@code Retry-After} if that is longer; no retry starts after the push's deadline.
-     *
-     * @param maxAttempts    attempts in total, including the first (1 = never retry)
-     * @param initialBackoff the wait before the first retry (before jitter)
-     * @param maxBackoff     the longest wait between two attempts (before a longer Retry-After)
-     */
-    public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
-        public static final Retry DEFAULT = new Retry(5, Duration.ofMillis(200), Duration.ofSeconds(5));
-
-        public Retry {
-            if (maxAttempts < 1) throw new IllegalArgumentException("FCM: retry.maxAttempts must be at least 1");
-            requirePositive(initialBackoff, "retry.initialBackoff");
-            requirePositive(maxBackoff, "retry.maxBackoff");
-            if (maxBackoff.compareTo(initialBackoff) < 0) {
-                throw new IllegalArgumentException("FCM: retry.maxBackoff must not be shorter than retry.initialBackoff");
-            }
-        }
-    }
 
     /** FCM's {@code android.priority}. */
     public enum Priority {

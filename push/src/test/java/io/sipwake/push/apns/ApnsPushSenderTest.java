@@ -1,5 +1,6 @@
 package io.sipwake.push.apns;
 
+import io.sipwake.push.RetryPolicy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -43,7 +44,7 @@ class ApnsPushSenderTest {
     static final String KEY_ID = "KEY1234567";
     static final String BUNDLE = "org.example.phone";
     static final String VOIP_TOPIC = BUNDLE + ".voip";
-    static final ApnsSettings.Retry FAST_RETRY = new ApnsSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50));
+    static final RetryPolicy FAST_RETRY = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50));
 
     @TempDir
     static Path dir;
@@ -460,7 +461,7 @@ class ApnsPushSenderTest {
         MockApns apns = mock();
         apns.script(r -> RejectionReason.SERVICE_UNAVAILABLE);
         ApnsSettings settings = settings(apns, apns)
-                .withRetry(new ApnsSettings.Retry(1000, Duration.ofMillis(20), Duration.ofMillis(40)));
+                .withRetry(new RetryPolicy(1000, Duration.ofMillis(20), Duration.ofMillis(40)));
 
         PushResult result = await(sender(settings).send(
                 request(PushKind.CALL, TEAM + "." + BUNDLE, token(), Instant.now().plusMillis(2500))));
@@ -479,7 +480,7 @@ class ApnsPushSenderTest {
         ApnsSettings.Endpoint nowhere = new ApnsSettings.Endpoint("localhost", closedPort, identity.certificatePem());
         ApnsSettings settings = ApnsSettings.of(new ApnsSettings.Team(TEAM, KEY_ID, key.p8File(), Set.of(BUNDLE)))
                 .withProduction(nowhere).withSandbox(nowhere)
-                .withRetry(new ApnsSettings.Retry(10, Duration.ofMillis(20), Duration.ofMillis(100)));
+                .withRetry(new RetryPolicy(10, Duration.ofMillis(20), Duration.ofMillis(100)));
 
         PushResult result = await(sender(settings).send(
                 request(PushKind.CALL, TEAM + "." + BUNDLE, token(), Instant.now().plusMillis(1500))));
@@ -540,7 +541,7 @@ class ApnsPushSenderTest {
         ApnsSettings.Endpoint nowhere = new ApnsSettings.Endpoint("localhost", closedPort, identity.certificatePem());
         ApnsPushSender sender = sender(ApnsSettings.of(new ApnsSettings.Team(TEAM, KEY_ID, key.p8File(), Set.of(BUNDLE)))
                 .withProduction(nowhere).withSandbox(nowhere)
-                .withRetry(new ApnsSettings.Retry(100, Duration.ofMillis(200), Duration.ofMillis(200))));
+                .withRetry(new RetryPolicy(100, Duration.ofMillis(200), Duration.ofMillis(200))));
         CompletableFuture<PushResult> pending = sender.send(
                 request(PushKind.CALL, TEAM + "." + BUNDLE, token(), Instant.now().plusSeconds(60)));
 

@@ -1,5 +1,6 @@
 package io.sipwake.push.apns;
 
+import io.sipwake.push.RetryPolicy;
 import io.sipwake.push.apns.testing.ApnsTestCredentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,9 +60,9 @@ class ApnsSettingsTest {
 
     @Test
     void retryAndConnectionSettingsAreChecked() {
-        assertThatThrownBy(() -> new ApnsSettings.Retry(0, Duration.ofMillis(1), Duration.ofMillis(1)))
+        assertThatThrownBy(() -> new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ApnsSettings.Retry(3, Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ApnsSettings.Connection(0, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, 1))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -89,7 +90,7 @@ class ApnsSettingsTest {
 
     @Test
     void backoffGrowsExponentiallyWithJitterAndIsCapped() {
-        ApnsSettings.Retry retry = new ApnsSettings.Retry(10, Duration.ofMillis(100), Duration.ofMillis(1000));
+        RetryPolicy retry = new RetryPolicy(10, Duration.ofMillis(100), Duration.ofMillis(1000));
 
         for (int i = 0; i < 200; i++) {
             assertThat(ApnsPushSender.backoffMillis(retry, 1)).isBetween(50L, 100L);

@@ -1,5 +1,6 @@
 package io.sipwake.push.fcm;
 
+import io.sipwake.push.RetryPolicy;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -64,7 +65,7 @@ class FcmPushSenderTest {
     FcmSettings settings(FcmSettings.Project... projects) {
         return FcmSettings.of(projects)
                 .withApiBaseUrl(fcm.baseUri())
-                .withRetry(new FcmSettings.Retry(5, Duration.ofMillis(20), Duration.ofMillis(100)));
+                .withRetry(new RetryPolicy(5, Duration.ofMillis(20), Duration.ofMillis(100)));
     }
 
     void replaceSender(FcmSettings settings) {
@@ -267,7 +268,7 @@ class FcmPushSenderTest {
     @Test
     void unreachableTokenEndpointFailsThePushWithoutBlamingTheOperator() throws Exception {
         replaceSender(settings(FcmSettings.Project.of(PROJECT, account.jsonFile()))
-                .withRetry(new FcmSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(20))));
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20))));
         fcm.failNextTokenRequests(
                 FcmFault.oauth(503, "internal_failure", "Backend Error"),
                 FcmFault.oauth(503, "internal_failure", "Backend Error"),
@@ -410,7 +411,7 @@ class FcmPushSenderTest {
         // each attempt costs one second of (test) time; backoff is at most 100 ms
         fcm.onSendAttempt(a -> clock.advance(Duration.ofSeconds(1)));
         replaceSender(settings(FcmSettings.Project.of(PROJECT, account.jsonFile()))
-                .withRetry(new FcmSettings.Retry(100, Duration.ofMillis(20), Duration.ofMillis(100))));
+                .withRetry(new RetryPolicy(100, Duration.ofMillis(20), Duration.ofMillis(100))));
 
         PushResult result = send(push(PushKind.CALL, PROJECT, TOKEN, Duration.ofMillis(2500)));
 
@@ -424,7 +425,7 @@ class FcmPushSenderTest {
     void persistentInternalErrorFailsAfterMaxAttempts() throws Exception {
         fcm.failAlways(TOKEN, FcmFault.internal());
         replaceSender(settings(FcmSettings.Project.of(PROJECT, account.jsonFile()))
-                .withRetry(new FcmSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(20))));
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20))));
 
         PushResult result = send(push(PushKind.CALL, PROJECT, TOKEN, Duration.ofMinutes(5)));
 
@@ -452,7 +453,7 @@ class FcmPushSenderTest {
         }
         replaceSender(settings(FcmSettings.Project.of(PROJECT, account.jsonFile()))
                 .withApiBaseUrl(java.net.URI.create("http://127.0.0.1:" + closedPort))
-                .withRetry(new FcmSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(20))));
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20))));
 
         PushResult result = send(call(TOKEN));
 

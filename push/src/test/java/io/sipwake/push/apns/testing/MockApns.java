@@ -1,5 +1,6 @@
 package io.sipwake.push.apns.testing;
 
+import io.sipwake.push.RetryPolicy;
 import com.eatthepath.pushy.apns.auth.ApnsVerificationKey;
 import com.eatthepath.pushy.apns.server.MockApnsServer;
 import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
@@ -169,7 +170,7 @@ public final class MockApns implements AutoCloseable {
     /** Settings that send both environments to this server, with quick retries. */
     public ApnsSettings settings() {
         return ApnsSettings.of(team()).withProduction(endpoint()).withSandbox(endpoint())
-                .withRetry(new ApnsSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50)));
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)));
     }
 
     /** Lets {@code token} be pushed on {@code topic} (a bundle id, or a bundle id plus {@code .voip}). */
