@@ -85,6 +85,7 @@ public final class SipwakeServer implements AutoCloseable {
     private final ExecutorService resolver;
     private final PushDispatcher pushes;
     private volatile PushBucket bucket;
+    private volatile io.sipwake.server.admin.AdminServer admin;
 
     private SipwakeServer(BindingStore store, LocationService locations, NettySipTransport transport, TransactionLayer transactions,
             HashedWheelTimer timer, ScheduledExecutorService housekeeping, ExecutorService resolver, PushDispatcher pushes) {
@@ -156,6 +157,7 @@ public final class SipwakeServer implements AutoCloseable {
         HashedWheelTimer timer = null;
         ScheduledExecutorService housekeeping = null;
         ExecutorService resolver = null;
+        SipwakeServer started;
         try {
             int loaded = locations.load();
             transport = new NettySipTransport(transportConfig(config.sip()));
@@ -235,7 +237,7 @@ public final class SipwakeServer implements AutoCloseable {
                     transport.listeningPoints());
             SipwakeServer server = new SipwakeServer(store, locations, transport, transactions, timer, housekeeping, resolver, pushes);
             server.bucket = pushBucket;
-            return server;
+            started = server;
         } catch (RuntimeException e) {
             if (transport != null) transport.close();
             if (timer != null) timer.stop();
@@ -245,6 +247,15 @@ public final class SipwakeServer implements AutoCloseable {
             store.close();
             throw e;
         }
+        if (config.admin().enabled()) {
+            try {
+                started.admin = io.sipwake.server.admin.AdminServer.start(config.admin(), started);
+            } catch (RuntimeException e) {
+                started.close();
+                throw e;
+            }
+        }
+        return started;
     }
 
     private static BindingStore openStore(SipwakeConfig.Store config) {
@@ -344,6 +355,17 @@ public final class SipwakeServer implements AutoCloseable {
         return b == null ? null : b.traces();
     }
 
+    /** Requests held now while their phone wakes (0 when push is off). */
+    public int heldRequests() {
+        PushBucket b = bucket;
+        return b == null ? 0 : b.size();
+    }
+
+    /** The admin HTTP API, or null when {@code admin.enabled} is false. */
+    public io.sipwake.server.admin.AdminServer admin() {
+        return admin;
+    }
+
     public LocationService locations() {
         return locations;
     }
@@ -359,6 +381,8 @@ public final class SipwakeServer implements AutoCloseable {
     @Override
     public void close() {
         log.info("sipwake stopping");
+        io.sipwake.server.admin.AdminServer a = admin;
+        if (a != null) a.close();
         housekeeping.shutdownNow();
         transport.close();
         transactions.close();

@@ -122,8 +122,11 @@ class PushOutcomesTest {
             assertThat(pushes).extracting(p -> p.json().path("kind").asText())
                     .containsExactly("call", "call-cancelled", "missed-call");
             assertThat(pushes.subList(1, 3)).allSatisfy(p -> assertThat(p.header("apns-push-type")).isEqualTo("alert"));
-            assertThat(server.server().pushTraces().find(caller.callId())).singleElement().satisfies(trace ->
-                    assertThat(String.join(", ", trace.timeline())).contains("received INVITE", "push sent", "push accepted", "caller gave up"));
+            // the provider's answer may land after the outcome: the trace is a live view, so wait for it
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(server.server().pushTraces().find(caller.callId())).singleElement().satisfies(trace ->
+                            assertThat(String.join(", ", trace.timeline()))
+                                    .contains("received INVITE", "push sent", "push accepted", "caller gave up")));
         }
     }
 

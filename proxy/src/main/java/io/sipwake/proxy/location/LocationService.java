@@ -100,6 +100,20 @@ public final class LocationService implements AutoCloseable {
         return flowToken != null && flowUsers.containsKey(flowToken);
     }
 
+    /** A read-only snapshot of every AOR's live bindings, sorted by AOR (for the admin API; not for the call path). */
+    public java.util.SortedMap<String, List<Binding>> allBindings() {
+        long now = clock.millis();
+        java.util.SortedMap<String, List<Binding>> out = new java.util.TreeMap<>();
+        bindingsByAor.forEach((aor, all) -> {
+            List<Binding> live = new ArrayList<>(all.size());
+            for (Binding b : all) {
+                if (!b.isExpiredAt(now)) live.add(b);
+            }
+            if (!live.isEmpty()) out.put(aor, List.copyOf(live));
+        });
+        return java.util.Collections.unmodifiableSortedMap(out);
+    }
+
     /** Number of AORs with at least one binding. */
     public int aorCount() {
         return bindingsByAor.size();

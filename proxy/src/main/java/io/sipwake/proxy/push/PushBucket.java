@@ -83,6 +83,7 @@ public final class PushBucket {
         private final String callUuid;
         private final Instant heldAt;
         private final AtomicBoolean decided = new AtomicBoolean();
+        private final AtomicBoolean traced = new AtomicBoolean();
         private final List<String> timeline = new CopyOnWriteArrayList<>();
         private volatile ScheduledFuture<?> timer;
 
@@ -130,7 +131,8 @@ public final class PushBucket {
 
         private void logOutcome(String outcome) {
             event(outcome);
-            traces.add(new PushTraces.Trace(request.callId(), request.method(), aor, push.provider(), List.copyOf(timeline)));
+            // a live view: the provider may still answer after the outcome (a CANCEL can beat the push response)
+            if (traced.compareAndSet(false, true)) traces.add(new PushTraces.Trace(request.callId(), request.method(), aor, push.provider(), java.util.Collections.unmodifiableList(timeline)));
             log.info("push wake {} {} for {} via {} {}: {}", request.method(), request.callId(), aor, push.provider(),
                     push.tokens().isEmpty() ? "" : io.sipwake.push.Tokens.redact(push.tokens().get(0).token()), String.join(", ", timeline));
         }

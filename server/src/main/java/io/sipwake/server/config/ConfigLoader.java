@@ -295,7 +295,28 @@ public final class ConfigLoader {
         validateRegistrar(c.registrar());
         validatePush(c.push());
         validateStore(c.store());
+        validateAdmin(c.admin());
         return c;
+    }
+
+    private static void validateAdmin(SipwakeConfig.Admin a) {
+        if (a.address().isBlank()) throw error("admin.address", "must not be empty (127.0.0.1 listens on loopback only)");
+        if (a.port() < 0 || a.port() > 65_535) throw error("admin.port", "must be 0..65535 (got " + a.port() + "; 0 picks a free port)");
+        if (a.tokenFile() != null) {
+            requireReadable("admin.token-file", a.tokenFile(), null);
+            if (readStripped("admin.token-file", a.tokenFile()).isEmpty()) throw error("admin.token-file", "file " + a.tokenFile() + " is empty");
+        }
+        if (!a.enabled()) return;
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(a.address()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw error("admin.address", "cannot resolve " + quote(a.address()));
+        }
+        if (!loopback && a.tokenFile() == null) {
+            throw error("admin.token-file", "missing: admin.address " + quote(a.address())
+                    + " is not a loopback address, and without a token the admin API listens on loopback only");
+        }
     }
 
     private static void validatePush(SipwakeConfig.Push push) {

@@ -10,10 +10,10 @@ import java.util.List;
  * file, or no file at all, runs a standalone registrar and proxy on port 5060 (UDP and TCP) with
  * its bindings in {@code ./data/sipwake.db}. {@code config/sipwake.example.yaml} documents each key.
  */
-public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store) {
+public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin) {
 
     public static SipwakeConfig defaults() {
-        return new SipwakeConfig(null, null, null, null);
+        return new SipwakeConfig(null, null, null, null, null);
     }
 
     public SipwakeConfig {
@@ -21,6 +21,23 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
         registrar = registrar == null ? Registrar.defaults() : registrar;
         push = push == null ? Push.defaults() : push;
         store = store == null ? Store.defaults() : store;
+        admin = admin == null ? Admin.defaults() : admin;
+    }
+
+    /**
+     * The admin HTTP API and Prometheus metrics ({@code io.sipwake.server.admin}). Off by default. Without
+     * {@code token-file} nothing is authenticated, so {@code address} must then be a loopback address.
+     */
+    public record Admin(Boolean enabled, String address, Integer port, @JsonProperty("token-file") Path tokenFile) {
+        static Admin defaults() {
+            return new Admin(null, null, null, null);
+        }
+
+        public Admin {
+            enabled = enabled == null ? Boolean.FALSE : enabled;
+            address = address == null ? "127.0.0.1" : address;
+            port = port == null ? 8089 : port;
+        }
     }
 
     /**
