@@ -62,6 +62,7 @@ public final class SipProxy implements TransactionUser {
     private final RecordRouting recordRouting;
     private final boolean relay;
     private volatile PushBucket bucket; // null when sipwake pushes to no provider
+    private volatile ProxyMetrics metrics = ProxyMetrics.NOOP;
 
     /**
      * @param localDomain whether a Request-URI host is a domain this server is responsible for
@@ -83,6 +84,11 @@ public final class SipProxy implements TransactionUser {
         this.resolver = resolver;
         this.recordRouting = new RecordRouting(transport);
         this.relay = relay;
+    }
+
+    /** Reports requests, responses and registrations to {@code metrics} (no-op by default). */
+    public void setMetrics(ProxyMetrics metrics) {
+        this.metrics = metrics == null ? ProxyMetrics.NOOP : metrics;
     }
 
     /**
@@ -123,6 +129,7 @@ public final class SipProxy implements TransactionUser {
 
     @Override
     public void onRequest(ServerTransaction tx, SipRequest request) {
+        metrics.requestReceived(request.method());
         try {
             route(tx, request);
         } catch (SipSyntaxException e) {
@@ -255,7 +262,7 @@ public final class SipProxy implements TransactionUser {
                 r.addHeader(HeaderNames.ACCEPT, "application/sdp");
                 r.addHeader(HeaderNames.SUPPORTED, "path, outbound");
                 r.addHeader(HeaderNames.SERVER, "sipwake");
-                tx.sendResponse(r);
+                send(tx, request, r);
             }
             case "REGISTER" -> register(tx, request);
             case "BYE", "UPDATE", "INFO", "PRACK", "NOTIFY" -> reply(tx, request, 481, null); // no such dialog here
@@ -271,10 +278,13 @@ public final class SipProxy implements TransactionUser {
         registrar.register(request, tx.flow()).whenComplete((response, error) -> {
             if (error != null) {
                 log.error("REGISTER {} failed", request.callId(), error);
+                metrics.registration("error");
                 reply(tx, request, 500, null);
                 return;
             }
-            tx.sendResponse(response);
+            send(tx, request, response);
+            int status = response.status();
+            metrics.registration(response.isSuccess() ? "accepted" : status == 401 || status == 407 ? "challenged" : "rejected");
             PushBucket push = bucket;
             if (push != null && response.isSuccess() && request.to().sipUri() != null) {
                 // RFC 8599 §5.6.2: the registrar accepted the phone; what was held for it goes now, after the 2xx
@@ -296,7 +306,7 @@ public final class SipProxy implements TransactionUser {
             }
             return;
         }
-        ResponseContext context = new ResponseContext(tx, received);
+        ResponseContext context = newContext(tx, received);
         tx.attach(context);
         PushBucket push = bucket;
         for (Binding binding : bindings) {
@@ -349,7 +359,7 @@ public final class SipProxy implements TransactionUser {
      */
     private void forwardAlongRoute(ServerTransaction tx, SipRequest received, SipRequest request, SipUri ownRoute) {
         Flow flow = ownRoute == null ? null : recordRouting.flowFor(ownRoute, tx.flow());
-        ResponseContext context = new ResponseContext(tx, received);
+        ResponseContext context = newContext(tx, received);
         tx.attach(context);
         forwardBranch(context, request.copy(), tx.flow(), flow, null);
         context.noMoreBranches();
@@ -429,6 +439,7 @@ public final class SipProxy implements TransactionUser {
     /** ACK for a 2xx (RFC 3261 §13.2.2.4): a new transaction-less request routed end to end by its Route set. */
     @Override
     public void onAck(SipRequest ack, Flow source) {
+        metrics.requestReceived("ACK");
         try {
             if (ack.maxForwards() == 0) return;
             preprocessRoutes(ack);
@@ -489,7 +500,18 @@ public final class SipProxy implements TransactionUser {
     private void replyWith(ServerTransaction tx, SipRequest request, int status, String reason, String header, String value) {
         SipResponse r = request.createResponse(status, reason, status > 100 ? localTag(request) : null);
         if (header != null) r.addHeader(header, value == null ? ALLOW : value);
-        tx.sendResponse(r);
+        send(tx, request, r);
+    }
+
+    private void send(ServerTransaction tx, SipRequest request, SipResponse response) {
+        tx.sendResponse(response);
+        metrics.responseSent(request.method(), response.status());
+    }
+
+    /** The response context of a request, reporting the responses it sends upstream to the metrics. */
+    private ResponseContext newContext(ServerTransaction tx, SipRequest received) {
+        String method = received.method();
+        return new ResponseContext(tx, received).observeResponses(r -> metrics.responseSent(method, r.status()));
     }
 
     private static String localTag(SipRequest request) {

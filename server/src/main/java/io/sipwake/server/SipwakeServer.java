@@ -86,6 +86,7 @@ public final class SipwakeServer implements AutoCloseable {
     private final PushDispatcher pushes;
     private volatile PushBucket bucket;
     private volatile io.sipwake.server.admin.AdminServer admin;
+    private volatile io.sipwake.server.admin.AdminMetrics metrics;
 
     private SipwakeServer(BindingStore store, LocationService locations, NettySipTransport transport, TransactionLayer transactions,
             HashedWheelTimer timer, ScheduledExecutorService housekeeping, ExecutorService resolver, PushDispatcher pushes) {
@@ -198,11 +199,18 @@ public final class SipwakeServer implements AutoCloseable {
             transport.setListener(transactions);
             transport.start();
             LocalAddresses local = new LocalAddresses(transport.listeningPoints(), aliases(config.sip()));
+            // the meters exist whether or not the admin API serves them; the proxy and the bucket report to them
+            java.util.concurrent.atomic.AtomicReference<PushBucket> held = new java.util.concurrent.atomic.AtomicReference<>();
+            io.sipwake.server.admin.AdminMetrics metrics = new io.sipwake.server.admin.AdminMetrics(locations, () -> {
+                PushBucket b = held.get();
+                return b == null ? 0 : b.size();
+            }, transport.stats());
             boolean anyUser = !settings.requireAuth();
             SipProxy proxy = new SipProxy(transactions, transport, registrar, locations, local,
                     host -> settings.domains().isEmpty() || settings.servesDomain(host) || local.isLocalHost(host),
                     aor -> anyUser || users.containsKey(userOf(aor)),
                     new NextHopResolver(resolver, config.sip().resolveNames()), config.sip().relay());
+            proxy.setMetrics(metrics);
             if (pushRules != null) {
                 PushBucket bucket = new PushBucket(pushes, housekeeping, clock,
                         new PushBucket.Settings(config.push().callTimeout(), config.push().messageTimeout(), config.push().cancelPush(),
@@ -219,6 +227,8 @@ public final class SipwakeServer implements AutoCloseable {
                             }
                         },
                         (aor, key) -> locations.update(aor, current -> current.stream().filter(b -> !b.bindingKey().equals(key)).toList()));
+                bucket.setMetrics(metrics);
+                held.set(bucket);
                 proxy.enablePush(bucket);
                 pushBucket = bucket;
                 log.info("push wake-up on for {}", pushes.providers());
@@ -237,6 +247,7 @@ public final class SipwakeServer implements AutoCloseable {
                     transport.listeningPoints());
             SipwakeServer server = new SipwakeServer(store, locations, transport, transactions, timer, housekeeping, resolver, pushes);
             server.bucket = pushBucket;
+            server.metrics = metrics;
             started = server;
         } catch (RuntimeException e) {
             if (transport != null) transport.close();
@@ -361,6 +372,16 @@ public final class SipwakeServer implements AutoCloseable {
         return b == null ? 0 : b.size();
     }
 
+    /** The push senders by provider (for test pushes); its {@link PushDispatcher#providers()} is empty when push is off. */
+    public PushDispatcher pushDispatcher() {
+        return pushes;
+    }
+
+    /** sipwake's meters (served at the admin API's {@code /metrics} when it is on). */
+    public io.sipwake.server.admin.AdminMetrics metrics() {
+        return metrics;
+    }
+
     /** The admin HTTP API, or null when {@code admin.enabled} is false. */
     public io.sipwake.server.admin.AdminServer admin() {
         return admin;
@@ -383,6 +404,8 @@ public final class SipwakeServer implements AutoCloseable {
         log.info("sipwake stopping");
         io.sipwake.server.admin.AdminServer a = admin;
         if (a != null) a.close();
+        io.sipwake.server.admin.AdminMetrics m = metrics;
+        if (m != null) m.close();
         housekeeping.shutdownNow();
         transport.close();
         transactions.close();

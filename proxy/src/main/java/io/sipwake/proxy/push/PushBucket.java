@@ -1,5 +1,6 @@
 package io.sipwake.proxy.push;
 
+import io.sipwake.proxy.ProxyMetrics;
 import io.sipwake.proxy.routing.ResponseContext;
 import io.sipwake.push.PushKind;
 import io.sipwake.push.PushRequest;
@@ -86,6 +87,7 @@ public final class PushBucket {
         private final AtomicBoolean traced = new AtomicBoolean();
         private final List<String> timeline = new CopyOnWriteArrayList<>();
         private volatile ScheduledFuture<?> timer;
+        private volatile long pushSentNanos;
 
         private Held(String aor, Binding binding, PushParameters push, ResponseContext.Branch branch, SipRequest request, Flow inbound) {
             this.aor = aor;
@@ -151,6 +153,7 @@ public final class PushBucket {
     private final PushTraces traces = new PushTraces(10_000);
     /** Calls that ended while their phone was waking, with the Reason to cancel them with, until their deadline. */
     private final Map<Held, String> late = new ConcurrentHashMap<>();
+    private volatile ProxyMetrics metrics = ProxyMetrics.NOOP;
 
     public PushBucket(PushDispatcher pushes, ScheduledExecutorService timers, Clock clock, Settings settings, Forwarder forwarder,
             DeadTokenPruner pruner) {
@@ -160,6 +163,11 @@ public final class PushBucket {
         this.settings = settings;
         this.forwarder = forwarder;
         this.pruner = pruner;
+    }
+
+    /** Reports pushes, their answers, wake latencies, timeouts and pruned tokens to {@code metrics} (no-op by default). */
+    public void setMetrics(ProxyMetrics metrics) {
+        this.metrics = metrics == null ? ProxyMetrics.NOOP : metrics;
     }
 
     /** The timelines of recent held requests, by Call-ID. */
@@ -194,7 +202,8 @@ public final class PushBucket {
             return;
         }
         h.event("push sent to " + push.provider());
-        pushes.send(push0).whenComplete((result, error) -> pushAnswered(h, result));
+        h.pushSentNanos = System.nanoTime();
+        dispatch(push0).whenComplete((result, error) -> pushAnswered(h, result));
     }
 
     private PushRequest pushRequest(Held h, PushKind kind, Instant deadline) {
@@ -224,6 +233,7 @@ public final class PushBucket {
             h.event("push rejected: " + rejected.status() + " " + rejected.reason());
             if (rejected.tokenIsDead()) {
                 pruner.prune(h.aor, h.binding.bindingKey());
+                metrics.deadTokenPruned(h.push.provider());
                 fail(h, 404, "Not Found (push token no longer valid)");
             } else {
                 fail(h, 480, "Temporarily Unavailable (push rejected: " + rejected.reason() + ")");
@@ -243,6 +253,7 @@ public final class PushBucket {
 
     private void timedOut(Held h) {
         if (!h.decide()) return;
+        metrics.heldRequestTimedOut();
         h.logOutcome("answered 480: the phone did not wake up");
         if (h.request.isMethod("INVITE")) sendMissedCall(h);
         h.branch.context().branchFailed(h.branch, 480, "Temporarily Unavailable (the phone did not wake up)"); // §5.6.2: Bucket Timer
@@ -267,7 +278,24 @@ public final class PushBucket {
 
     private void send(Held h, PushKind kind) {
         PushRequest request = pushRequest(h, kind, clock.instant().plus(settings.inviteTimeout()));
-        if (request != null) pushes.send(request);
+        if (request != null) dispatch(request);
+    }
+
+    /** Sends a push and reports it, and its answer with the round trip, to the metrics. */
+    private java.util.concurrent.CompletableFuture<PushResult> dispatch(PushRequest request) {
+        ProxyMetrics m = metrics;
+        String provider = request.provider();
+        m.pushSent(provider, request.kind().name().toLowerCase(java.util.Locale.ROOT));
+        long sent = System.nanoTime();
+        return pushes.send(request).whenComplete((result, error) -> {
+            String outcome = result instanceof PushResult.Accepted ? "accepted"
+                    : result instanceof PushResult.Rejected r ? r.reason() : "failed";
+            try {
+                m.pushOutcome(provider, outcome, Duration.ofNanos(System.nanoTime() - sent));
+            } catch (RuntimeException e) {
+                log.warn("push metrics failed: {}", e.toString()); // a metrics fault never changes the push's outcome
+            }
+        });
     }
 
     /**
@@ -291,6 +319,8 @@ public final class PushBucket {
             if (match == null) continue;
             if (!h.branch.release() || !h.decide()) continue;
             h.event("REGISTER seen");
+            long sent = h.pushSentNanos;
+            if (sent != 0) metrics.wakeLatency(Duration.ofNanos(System.nanoTime() - sent));
             forwarder.forward(h, match);
             h.logOutcome("forwarded");
         }

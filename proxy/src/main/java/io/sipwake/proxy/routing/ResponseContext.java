@@ -41,11 +41,18 @@ public final class ResponseContext {
     private boolean finalSent;
     private boolean cancelled;
     private boolean closedForBranches;
+    private volatile java.util.function.Consumer<SipResponse> observer = r -> {};
 
     public ResponseContext(ServerTransaction server, SipRequest original) {
         this.server = server;
         this.original = original;
         this.invite = original.isMethod("INVITE");
+    }
+
+    /** Tells {@code observer} of each response sent upstream (for metrics); must not block. Returns this. */
+    public ResponseContext observeResponses(java.util.function.Consumer<SipResponse> observer) {
+        this.observer = observer;
+        return this;
     }
 
     public SipRequest original() {
@@ -183,6 +190,7 @@ public final class ResponseContext {
             r = original.createResponse(status, reason, localTag);
         }
         server.sendResponse(r);
+        observer.accept(r);
     }
 
     /**
@@ -322,7 +330,10 @@ public final class ResponseContext {
     }
 
     private void send(SipResponse r) {
-        if (r != null) server.sendResponse(r);
+        if (r != null) {
+            server.sendResponse(r);
+            observer.accept(r);
+        }
     }
 
     /** §16.7 step 6: 6xx beats all; else the lower class wins; 401/407 challenges are merged. */

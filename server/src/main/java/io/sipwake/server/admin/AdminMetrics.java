@@ -1,7 +1,9 @@
 package io.sipwake.server.admin;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -9,15 +11,30 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sipwake.proxy.ProxyMetrics;
 import io.sipwake.proxy.location.LocationService;
 import io.sipwake.sip.transport.TransportStats;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.IntSupplier;
+import java.util.regex.Pattern;
 import java.util.function.ToDoubleFunction;
 
 /**
- * sipwake's meters in a Prometheus registry. Everything is read when scraped (gauges and function counters over the
- * live state), so nothing on the SIP path writes to Micrometer:
+ * sipwake's meters in a Prometheus registry. The state gauges and transport counters are read when scraped; the
+ * proxy's events arrive through {@link ProxyMetrics} and increment Micrometer counters and timers (lock-free on the
+ * SIP path once a meter exists). Label values are bounded: unknown methods become {@code OTHER}, free-text push
+ * rejection reasons {@code rejected}, unknown providers {@code other}.
  * <ul>
+ *   <li>{@code sipwake_sip_requests_total{method}}, {@code sipwake_sip_responses_total{method,code}}: SIP traffic
+ *       through the proxy;</li>
+ *   <li>{@code sipwake_registrations_total{outcome=accepted|challenged|rejected|error}};</li>
+ *   <li>{@code sipwake_pushes_sent_total{provider,kind}}, {@code sipwake_pushes_total{provider,outcome}} (outcome
+ *       {@code accepted}, the provider's rejection reason, or {@code failed});</li>
+ *   <li>{@code sipwake_push_round_trip_seconds{provider}}, {@code sipwake_wake_latency_seconds} (push sent →
+ *       re-REGISTER): timers with histogram buckets for percentiles;</li>
+ *   <li>{@code sipwake_bucket_timeouts_total}, {@code sipwake_dead_tokens_pruned_total{provider}};</li>
  *   <li>{@code sipwake_bindings_active}, {@code sipwake_aors_active}: the registrar's bindings and AORs now;</li>
  *   <li>{@code sipwake_push_held_requests}: requests held while their phone wakes;</li>
  *   <li>{@code sipwake_transport_messages_total{kind=received|sent|rejected|dropped}},
@@ -26,7 +43,12 @@ import java.util.function.ToDoubleFunction;
  *   <li>JVM memory, threads, classes, CPU and uptime.</li>
  * </ul>
  */
-public final class AdminMetrics {
+public final class AdminMetrics implements ProxyMetrics {
+    private static final Set<String> METHODS = Set.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK",
+            "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE");
+    private static final Pattern REASON = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");
+    private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,23}");
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     /** Gauges are strongly referenced: Micrometer's default weak reference would let a lambda supplier be collected (NaN). */
@@ -48,6 +70,8 @@ public final class AdminMetrics {
         counter("sipwake.transport.connections", "idle_closed", transport, TransportStats::idleClosures, "Connections");
         FunctionCounter.builder("sipwake.transport.keepalive.pings", transport, s -> s.keepAlivePings())
                 .description("CRLF keep-alives received").register(registry);
+        Counter.builder("sipwake.bucket.timeouts").description("Held requests whose Bucket Timer fired (the phone did not wake)")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
@@ -57,6 +81,71 @@ public final class AdminMetrics {
 
     private void counter(String name, String kind, TransportStats stats, ToDoubleFunction<TransportStats> f, String description) {
         FunctionCounter.builder(name, stats, f).tag("kind", kind).description(description).register(registry);
+    }
+
+    @Override
+    public void requestReceived(String method) {
+        Counter.builder("sipwake.sip.requests").description("SIP requests received by the proxy")
+                .tag("method", method(method)).register(registry).increment();
+    }
+
+    @Override
+    public void responseSent(String method, int status) {
+        Counter.builder("sipwake.sip.responses").description("SIP responses sent upstream (made here or forwarded)")
+                .tag("method", method(method)).tag("code", status >= 100 && status <= 699 ? Integer.toString(status) : "other")
+                .register(registry).increment();
+    }
+
+    @Override
+    public void registration(String outcome) {
+        Counter.builder("sipwake.registrations").description("REGISTER requests answered, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    @Override
+    public void pushSent(String provider, String kind) {
+        Counter.builder("sipwake.pushes.sent").description("Pushes handed to a provider, by kind")
+                .tag("provider", provider(provider)).tag("kind", kind).register(registry).increment();
+    }
+
+    @Override
+    public void pushOutcome(String provider, String outcome, Duration roundTrip) {
+        String p = provider(provider);
+        String o = outcome == null ? "failed" : REASON.matcher(outcome).matches() ? outcome : "rejected";
+        Counter.builder("sipwake.pushes").description("Pushes answered, by outcome: accepted, the rejection reason, or failed")
+                .tag("provider", p).tag("outcome", o).register(registry).increment();
+        Timer.builder("sipwake.push.round.trip").description("Time from sending a push to the provider's answer")
+                .tag("provider", p).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry).record(roundTrip);
+    }
+
+    @Override
+    public void wakeLatency(Duration pushSentToReRegister) {
+        Timer.builder("sipwake.wake.latency").description("Time from a wake-up push being sent to the phone's re-REGISTER")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry).record(pushSentToReRegister);
+    }
+
+    @Override
+    public void heldRequestTimedOut() {
+        Counter.builder("sipwake.bucket.timeouts").description("Held requests whose Bucket Timer fired (the phone did not wake)")
+                .register(registry).increment();
+    }
+
+    @Override
+    public void deadTokenPruned(String provider) {
+        Counter.builder("sipwake.dead.tokens.pruned").description("Bindings removed because the provider declared the token dead")
+                .tag("provider", provider(provider)).register(registry).increment();
+    }
+
+    private static String method(String method) {
+        return method != null && METHODS.contains(method) ? method : "OTHER";
+    }
+
+    private static String provider(String provider) {
+        if (provider == null) return "other";
+        String p = provider.toLowerCase(Locale.ROOT);
+        return PROVIDER.matcher(p).matches() ? p : "other";
     }
 
     public PrometheusMeterRegistry registry() {

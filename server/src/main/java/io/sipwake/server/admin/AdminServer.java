@@ -50,8 +50,10 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final String API = "/api/v1";
     /** Push parameters whose values are device tokens or wake-up URLs: secrets that are redacted unless revealed. */
-    private static final Pattern SECRET_PARAM =
-            Pattern.compile("(?i)([;?&](?:pn-prid|pn-tok|pn-voip-tok|pn-im-tok|x-push-uri)=)(\"[^\"]*\"|[^;>,&\\s]+)");
+    private static final Pattern SECRET_PARAM = Pattern.compile(
+            "(?i)([;?&](?:pn-prid|pn-tok|pn-voip-tok|pn-im-tok|x-push-uri)=)(\"[^\"]*\"|[^;>,&\\s]+(?:&[^;>,&=\\s]+)*)");
+    /** One token of Linphone's {@code pn-prid=<tok>:voip&<tok>:remote}, its service label kept. */
+    private static final Pattern LABELLED_TOKEN = Pattern.compile("(?i)(.+)(:(?:voip|remote))");
 
     private final SipwakeServer sipwake;
     private final AdminMetrics metrics;
@@ -102,7 +104,7 @@ public final class AdminServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.CallerRunsPolicy()); // a full queue slows the accepting thread down: back-pressure
-        AdminMetrics metrics = new AdminMetrics(sipwake.locations(), sipwake::heldRequests, sipwake.transport().stats());
+        AdminMetrics metrics = sipwake.metrics(); // owned by the server: it counts even when the API is off
         AdminServer server = new AdminServer(sipwake, metrics, http, executor, tokenHash);
         http.setExecutor(executor);
         http.createContext("/", server::handle);
@@ -125,7 +127,6 @@ public final class AdminServer implements AutoCloseable {
         stopping = true;
         http.stop(0);
         executor.shutdownNow();
-        metrics.close();
     }
 
     // ---- request handling ----
@@ -203,6 +204,12 @@ public final class AdminServer implements AutoCloseable {
                 sendJson(ex, 200, body);
             }
             case "traces" -> traces(ex, method, arg);
+            case "push" -> {
+                requireNoArg(arg, path);
+                requireMethod(method, "POST");
+                AdminPush.Answer answer = AdminPush.handle(sipwake, ex.getRequestBody());
+                sendJson(ex, answer.status(), answer.body());
+            }
             default -> throw new Failure(404, "no such endpoint: " + path);
         }
     }
@@ -329,7 +336,15 @@ public final class AdminServer implements AutoCloseable {
         if (text == null) return null;
         Matcher m = SECRET_PARAM.matcher(text);
         StringBuilder out = new StringBuilder();
-        while (m.find()) m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + PushToken.redact(m.group(2))));
+        while (m.find()) {
+            // Each token of a Linphone list (tok:voip&tok:remote) is redacted on its own; its label stays.
+            List<String> parts = new ArrayList<>();
+            for (String part : m.group(2).split("&", -1)) {
+                Matcher labelled = LABELLED_TOKEN.matcher(part);
+                parts.add(labelled.matches() ? PushToken.redact(labelled.group(1)) + labelled.group(2) : PushToken.redact(part));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + String.join("&", parts)));
+        }
         m.appendTail(out);
         return out.toString();
     }

@@ -87,6 +87,12 @@ class AdminHeldCallTest {
             assertThat(trace.get("provider").asText()).isEqualTo("x-push-uri");
             assertThat(trace.get("timeline")).isNotEmpty();
             assertThat(trace.get("timeline").toString()).doesNotContain(url);
+            // the Bucket Timer fired once; the wake-up URL answered 200, a push the provider accepted
+            String after = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(after).contains("sipwake_bucket_timeouts_total 1.0")
+                    .contains("sipwake_pushes_total{outcome=\"accepted\",provider=\"x-push-uri\"} 1.0")
+                    .contains("sipwake_sip_responses_total{code=\"480\",method=\"INVITE\"} 1.0")
+                    .doesNotContain("sipwake_wake_latency_seconds_count");
         } finally {
             wake.stop(0);
         }
