@@ -1,5 +1,8 @@
 package io.sipwake.push.fcm;
 
+import static io.sipwake.push.SenderSupport.daemonThreads;
+import static io.sipwake.push.SenderSupport.printable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auth.oauth2.GoogleCredentials;
@@ -39,13 +42,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends pushes through Firebase Cloud Messaging, HTTP v1 API ({@code pn-provider=fcm}).
@@ -294,21 +295,7 @@ public final class FcmPushSender implements PushSender {
         }
     }
 
-    /** A value from the network, safe for one log line. */
-    private static String printable(String s) {
-        if (s == null) return null;
-        String clean = s.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= 100 ? clean : clean.substring(0, 100) + "…";
-    }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     private record ProjectClient(String id, URI sendUri, AccessTokens tokens) {}
 

@@ -1,5 +1,8 @@
 package io.sipwake.push.http;
 
+import static io.sipwake.push.SenderSupport.daemonThreads;
+import static io.sipwake.push.SenderSupport.printable;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sipwake.push.PushKind;
@@ -34,13 +37,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wakes phones that registered a plain HTTP(S) wake-up URL ({@code pn-provider=x-push-uri}: Zoiper's
@@ -238,20 +239,7 @@ public final class HttpWakeSender implements PushSender {
         return o + " (" + printable(Tokens.redact(request.prid())) + ")";
     }
 
-    private static String printable(String s) {
-        if (s == null) return null;
-        String clean = s.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() <= 100 ? clean : clean.substring(0, 100) + "…";
-    }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     private static Throwable unwrap(Throwable e) {
         Throwable t = e;

@@ -233,12 +233,7 @@ public final class ClientTransaction extends Transaction {
                     setState(TransactionState.COMPLETED);
                     ack = createAck(r);
                     transmit(ack);
-                    long d = layer.timerD(reliable);
-                    if (d == 0) {
-                        terminate();
-                    } else {
-                        startTimer(Timer.D, d);
-                    }
+                    startTimerOrTerminate(Timer.D, layer.timerD(reliable));
                 }
                 return;
             case COMPLETED:
@@ -265,12 +260,7 @@ public final class ClientTransaction extends Transaction {
         setState(TransactionState.COMPLETED);
         cancelTimer(Timer.E);
         cancelTimer(Timer.F);
-        long k = layer.timerK(reliable);
-        if (k == 0) {
-            terminate();
-        } else {
-            startTimer(Timer.K, k);
-        }
+        startTimerOrTerminate(Timer.K, layer.timerK(reliable));
     }
 
     @Override

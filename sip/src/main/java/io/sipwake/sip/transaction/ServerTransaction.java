@@ -197,12 +197,7 @@ public final class ServerTransaction extends Transaction {
                     finalToTag = tag;
                     cancelTimer(Timer.WATCHDOG);
                     setState(TransactionState.COMPLETED);
-                    long j = layer.timerJ(reliable);
-                    if (j == 0) {
-                        terminate();
-                    } else {
-                        startTimer(Timer.J, j);
-                    }
+                    startTimerOrTerminate(Timer.J, layer.timerJ(reliable));
                 }
                 return true;
             default:
@@ -250,12 +245,7 @@ public final class ServerTransaction extends Transaction {
                     setState(TransactionState.CONFIRMED);
                     cancelTimer(Timer.G);
                     cancelTimer(Timer.H);
-                    long i = layer.timerI(reliable);
-                    if (i == 0) {
-                        terminate();
-                    } else {
-                        startTimer(Timer.I, i);
-                    }
+                    startTimerOrTerminate(Timer.I, layer.timerI(reliable));
                     break;
                 case ACCEPTED:
                     enqueue(() -> layer.user().onAck(ack, source));

@@ -68,6 +68,15 @@ abstract sealed class Transaction permits ServerTransaction, ClientTransaction {
     }
 
     /** (Re)starts {@code t} to fire after {@code delayNanos}. Under lock. */
+    /** Starts a wait timer (D, I, J, K), or terminates at once when it is zero (reliable transports, §17). */
+    final void startTimerOrTerminate(Timer t, long delayNanos) {
+        if (delayNanos == 0) {
+            terminate();
+        } else {
+            startTimer(t, delayNanos);
+        }
+    }
+
     final void startTimer(Timer t, long delayNanos) {
         cancelTimer(t);
         TimerSlot slot = new TimerSlot(this, t);
