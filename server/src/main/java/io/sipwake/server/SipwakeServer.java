@@ -233,6 +233,13 @@ public final class SipwakeServer implements AutoCloseable {
                 pushBucket = bucket;
                 log.info("push wake-up on for {}", pushes.providers());
             }
+            if (!config.edge().upstreams().isEmpty()) {
+                io.sipwake.proxy.edge.EdgeUpstreams upstreams = upstreams(config.edge(), config.sip().resolveNames());
+                NextHopResolver upstreamResolver = new NextHopResolver(resolver, config.sip().resolveNames());
+                proxy.enableEdge(upstreams, new io.sipwake.proxy.edge.EdgeRegistrar(transactions, transport, locations, pushRules, purrs,
+                        upstreamResolver, clock, config.edge().lapsedPushRetention()));
+                log.info("edge mode: phones register through sipwake to {}", upstreams.all());
+            }
             user.delegate = proxy;
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
@@ -267,6 +274,28 @@ public final class SipwakeServer implements AutoCloseable {
             }
         }
         return started;
+    }
+
+    /** The configured upstreams, with their addresses resolved once (a name that does not resolve is only logged). */
+    private static io.sipwake.proxy.edge.EdgeUpstreams upstreams(SipwakeConfig.Edge edge, boolean resolveNames) {
+        List<io.sipwake.proxy.edge.Upstream> upstreams = new java.util.ArrayList<>();
+        for (SipwakeConfig.Upstream u : edge.upstreams()) {
+            SipUri uri = SipUri.parse(u.uri().trim());
+            List<InetAddress> addresses = List.of();
+            String host = uri.host().startsWith("[") ? uri.host().substring(1, uri.host().length() - 1) : uri.host();
+            if (NextHopResolver.isLiteral(host) || resolveNames) {
+                try {
+                    addresses = List.of(InetAddress.getAllByName(host));
+                } catch (java.net.UnknownHostException e) {
+                    log.warn("edge upstream {}: {} does not resolve now; calls it sends straight to sipwake will not be recognised", uri, host);
+                }
+            }
+            Set<String> domains = new HashSet<>();
+            for (String d : u.domains()) domains.add(d.toLowerCase(Locale.ROOT));
+            upstreams.add(new io.sipwake.proxy.edge.Upstream(uri, domains, io.sipwake.proxy.edge.Upstream.Mode.fromConfig(u.mode()),
+                    u.unsupportedProviders().equals("reject"), addresses));
+        }
+        return new io.sipwake.proxy.edge.EdgeUpstreams(upstreams);
     }
 
     private static BindingStore openStore(SipwakeConfig.Store config) {

@@ -296,7 +296,47 @@ public final class ConfigLoader {
         validatePush(c.push());
         validateStore(c.store());
         validateAdmin(c.admin());
+        validateEdge(c.edge());
         return c;
+    }
+
+    private static final List<String> EDGE_MODES = List.of("path", "contact-rewrite");
+    private static final List<String> UNSUPPORTED_PROVIDERS = List.of("forward", "reject");
+
+    private static void validateEdge(SipwakeConfig.Edge edge) {
+        if (edge.lapsedPushRetention().isNegative()) throw error("edge.lapsed-push-retention", "must not be negative");
+        Map<String, Integer> domains = new HashMap<>();
+        for (int i = 0; i < edge.upstreams().size(); i++) {
+            SipwakeConfig.Upstream u = edge.upstreams().get(i);
+            String key = "edge.upstreams[" + i + "]";
+            if (u.uri() == null || u.uri().isBlank()) throw error(key + ".uri", "missing (the registrar/PBX, e.g. sip:10.0.0.5:5060;transport=udp)");
+            try {
+                io.sipwake.sip.message.SipUri uri = io.sipwake.sip.message.SipUri.parse(u.uri().trim());
+                if (uri.user() != null) throw error(key + ".uri", "must name a host, not a user (got " + quote(u.uri()) + ")");
+                String t = uri.transportParam();
+                if (t != null && !List.of("udp", "tcp", "tls").contains(t.toLowerCase(Locale.ROOT))) {
+                    throw error(key + ".uri", "transport must be udp, tcp or tls (got " + quote(t) + ")");
+                }
+            } catch (IllegalArgumentException e) {
+                throw error(key + ".uri", "not a sip: or sips: URI (" + e.getMessage() + ")");
+            }
+            if (!EDGE_MODES.contains(u.mode())) {
+                throw error(key + ".mode", "must be one of " + String.join(", ", EDGE_MODES) + " (got " + quote(u.mode()) + ")");
+            }
+            if (!UNSUPPORTED_PROVIDERS.contains(u.unsupportedProviders())) {
+                throw error(key + ".unsupported-providers", "must be forward or reject (got " + quote(u.unsupportedProviders()) + ")");
+            }
+            List<String> names = u.domains().isEmpty() ? List.of("*") : u.domains();
+            for (int d = 0; d < names.size(); d++) {
+                String name = names.get(d).toLowerCase(Locale.ROOT);
+                if (name.isBlank()) throw error(key + ".domains[" + d + "]", "must not be empty");
+                Integer first = domains.putIfAbsent(name, i);
+                if (first != null) {
+                    throw error(u.domains().isEmpty() ? key + ".domains" : key + ".domains[" + d + "]",
+                            (name.equals("*") ? "every domain" : quote(name)) + " is served by edge.upstreams[" + first + "] already");
+                }
+            }
+        }
     }
 
     private static void validateAdmin(SipwakeConfig.Admin a) {
