@@ -367,6 +367,10 @@ public final class ConfigLoader {
             throw error("push.message-timeout", "must be at most 30s, below the sender's Timer F (got " + push.messageTimeout().toSeconds() + "s)");
         }
         atLeast("push.min-expires", push.minExpires(), 121);
+        if (!push.refreshPushBefore().isZero() && push.refreshPushBefore().compareTo(Duration.ofSeconds(120)) < 0) {
+            // RFC 8599 §5.5: the push goes at least 120 s before the binding expires
+            throw error("push.refresh-push-before", "must be 0s (off) or at least 120s (got " + push.refreshPushBefore().toSeconds() + "s)");
+        }
         if (push.apns() != null) {
             if (push.apns().teams().isEmpty()) throw error("push.apns.teams", "name at least one team");
             for (int i = 0; i < push.apns().teams().size(); i++) {

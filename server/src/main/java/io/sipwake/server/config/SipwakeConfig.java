@@ -89,12 +89,13 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             @JsonProperty("cancel-push") Boolean cancelPush,
             @JsonProperty("missed-call-push") Boolean missedCallPush,
             @JsonProperty("late-invite-cancel") Boolean lateInviteCancel,
+            @JsonProperty("refresh-push-before") Duration refreshPushBefore,
             Apns apns,
             Fcm fcm,
             Http http) {
 
         static Push defaults() {
-            return new Push(null, null, null, null, null, null, null, null, null);
+            return new Push(null, null, null, null, null, null, null, null, null, null);
         }
 
         public Push {
@@ -105,6 +106,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             http = http == null ? Http.defaults() : http;
             missedCallPush = missedCallPush == null ? Boolean.FALSE : missedCallPush;
             lateInviteCancel = lateInviteCancel == null ? Boolean.FALSE : lateInviteCancel;
+            refreshPushBefore = refreshPushBefore == null ? Duration.ofSeconds(150) : refreshPushBefore;
         }
     }
 
