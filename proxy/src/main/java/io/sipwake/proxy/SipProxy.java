@@ -388,7 +388,7 @@ public final class SipProxy implements TransactionUser {
      * outbound proxy. Returns false when edge mode has nothing to say about the request.
      */
     private boolean routeAtEdge(ServerTransaction tx, SipRequest received, SipRequest request, SipUri target, EdgeUpstreams upstreams) {
-        Upstream sender = upstreams.sentBy(tx.flow().remote());
+        Upstream sender = upstreams.sentBy(tx.flow());
         if (sender != null) {
             if (target.user() == null || upstreams.forDomain(target.host()) == null) return false;
             String aor = Registrar.addressOfRecord(target);

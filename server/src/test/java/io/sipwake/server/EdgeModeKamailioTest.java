@@ -65,6 +65,38 @@ class EdgeModeKamailioTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"path", "contact-rewrite"})
+    void phonesCallThroughSipwakeToKamailio_whichRoutesTheCallBackThroughSipwake_andInDialogRequestsFollowTheRecordRoutes(String mode,
+            @TempDir Path dir) throws Exception {
+        Peers.require("sipp");
+        Kamailio.Builder builder = Kamailio.reference();
+        if (mode.equals("path")) builder.path();
+        String edge = "edge:\n  upstreams:\n";
+        try (Kamailio kamailio = builder.start();
+                TestServer server = TestServer.start(dir, "", "", edge + "    - {uri: \"sip:127.0.0.1:" + kamailio.port() + "\", mode: " + mode + "}\n")) {
+            int port = server.port();
+            SippResult callerRegistration = Sipp.scenario("sipp/register-auth.xml").remote("127.0.0.1", port).transport(PeerTransport.UDP)
+                    .service("caller").auth("caller", Kamailio.PASSWORD).run();
+            assertThat(callerRegistration).matches(SippResult::succeeded, "the calling phone registered through sipwake");
+
+            String callId = "edge-out-" + UUID.randomUUID();
+            try (SippProcess callee = Sipp.scenario("sipp/callee.xml").remote("127.0.0.1", port).transport(PeerTransport.UDP)
+                    .service("erin").auth("erin", Kamailio.PASSWORD).callId(callId).start()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> !server.server().locations().lookup("sip:erin@127.0.0.1").isEmpty());
+                SippResult call = Sipp.scenario("sipp/caller.xml").remote("127.0.0.1", port).transport(PeerTransport.UDP)
+                        .service("erin").callId(callId).timeout(Duration.ofSeconds(20)).run();
+                SippResult answered = callee.awaitResult();
+                assertThat(call).matches(SippResult::succeeded, "the call from a phone through sipwake and Kamailio completed");
+                assertThat(answered).matches(SippResult::succeeded, "the called phone answered, got the ACK and the BYE");
+                String invite = answered.received(request("INVITE")).get(0).text();
+                assertThat(invite).as("the INVITE went through Kamailio (its Record-Route) and sipwake, twice")
+                        .contains("127.0.0.1:" + kamailio.port());
+                assertThat(answered.received(request("BYE"))).as("the BYE came back along the route set").hasSize(1);
+            }
+        }
+    }
+
     private record CallThroughKamailio(String locationTable, String phoneInvite) {}
 
     /**

@@ -1,5 +1,7 @@
 package io.sipwake.proxy.edge;
 
+import io.sipwake.sip.transport.Flow;
+import io.sipwake.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -31,10 +33,16 @@ public final class EdgeUpstreams {
         return null;
     }
 
-    /** The upstream a request arriving from {@code source} was sent by, or null when it came from elsewhere (a phone). */
-    public Upstream sentBy(InetSocketAddress source) {
+    /**
+     * The upstream a request arriving over {@code flow} was sent by, or null when it came from elsewhere (a phone).
+     * Over UDP a registrar sends from its listening port, so address and port must match; a connection's source
+     * port is ephemeral, so there the address alone decides (run phones and the PBX on different addresses).
+     */
+    public Upstream sentBy(Flow flow) {
+        InetSocketAddress source = flow.remote();
         for (Upstream u : upstreams) {
-            if (u.isAt(source.getAddress())) return u;
+            if (!u.isAt(source.getAddress())) continue;
+            if (flow.transport() != Transport.UDP || source.getPort() == u.port()) return u;
         }
         return null;
     }

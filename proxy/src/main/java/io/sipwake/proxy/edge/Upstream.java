@@ -54,6 +54,13 @@ public record Upstream(SipUri uri, Set<String> domains, Mode mode, boolean rejec
         return domains.isEmpty() || domains.contains(domain.toLowerCase(Locale.ROOT));
     }
 
+    /** The upstream's port: its URI's, else the default of its transport. */
+    public int port() {
+        if (uri.port() >= 0) return uri.port();
+        String t = uri.transportParam();
+        return uri.isSecure() || "tls".equalsIgnoreCase(t) ? 5061 : 5060;
+    }
+
     /** Whether a message from {@code address} came from this upstream. */
     public boolean isAt(InetAddress address) {
         return addresses.contains(address);
