@@ -165,7 +165,7 @@ class ConfigLoaderTest {
     class UnknownKeys {
         @Test
         void anUnknownTopLevelKeyIsNamedWithAGuess() {
-            assertThat(rejected("sipp: {}\n")).isEqualTo("sipp: unknown key (did you mean 'sip'? known keys here: admin, push, registrar, sip, store)");
+            assertThat(rejected("sipp: {}\n")).isEqualTo("sipp: unknown key (did you mean 'sip'? known keys here: admin, edge, push, registrar, sip, store)");
         }
 
         @Test
@@ -528,6 +528,69 @@ class ConfigLoaderTest {
         @Test
         void theMemoryStoreIsValid() {
             assertThat(load("store: {type: memory}\n").store().type()).isEqualTo("memory");
+        }
+    }
+
+    @Nested
+    class Edge {
+        @Test
+        void anUpstreamIsReadWithItsDefaults() {
+            SipwakeConfig.Upstream u = load("edge:\n  upstreams:\n    - {uri: \"sip:10.0.0.5:5060;transport=udp\"}\n").edge().upstreams().get(0);
+            assertThat(u.mode()).isEqualTo("path");
+            assertThat(u.unsupportedProviders()).isEqualTo("forward");
+            assertThat(u.domains()).isEmpty();
+        }
+
+        @Test
+        void anUpstreamWithoutUriIsRefused() {
+            assertThat(rejected("edge:\n  upstreams:\n    - {mode: path}\n")).startsWith("edge.upstreams[0].uri: missing");
+        }
+
+        @Test
+        void anUpstreamUriThatIsNoSipUriIsRefused() {
+            assertThat(rejected("edge:\n  upstreams:\n    - {uri: \"http://pbx\"}\n")).startsWith("edge.upstreams[0].uri: not a sip: or sips: URI");
+        }
+
+        @Test
+        void anUpstreamUriWithAUserIsRefused() {
+            assertThat(rejected("edge:\n  upstreams:\n    - {uri: \"sip:alice@pbx\"}\n")).startsWith("edge.upstreams[0].uri: must name a host");
+        }
+
+        @Test
+        void anUpstreamTransportSipwakeCannotUseIsRefused() {
+            assertThat(rejected("edge:\n  upstreams:\n    - {uri: \"sip:pbx;transport=sctp\"}\n"))
+                    .isEqualTo("edge.upstreams[0].uri: transport must be udp, tcp or tls (got 'sctp')");
+        }
+
+        @Test
+        void anUnknownModeIsRefused() {
+            assertThat(rejected("edge:\n  upstreams:\n    - {uri: \"sip:pbx\", mode: masquerade}\n"))
+                    .isEqualTo("edge.upstreams[0].mode: must be one of path, contact-rewrite (got 'masquerade')");
+        }
+
+        @Test
+        void anUnknownUnsupportedProvidersPolicyIsRefused() {
+            assertThat(rejected("edge:\n  upstreams:\n    - {uri: \"sip:pbx\", unsupported-providers: drop}\n"))
+                    .isEqualTo("edge.upstreams[0].unsupported-providers: must be forward or reject (got 'drop')");
+        }
+
+        @Test
+        void aDomainServedByTwoUpstreamsIsRefused() {
+            assertThat(rejected("edge:\n  upstreams:\n    - {uri: \"sip:a\", domains: [example.com]}\n"
+                    + "    - {uri: \"sip:b\", domains: [Example.com]}\n"))
+                    .isEqualTo("edge.upstreams[1].domains[0]: 'example.com' is served by edge.upstreams[0] already");
+        }
+
+        @Test
+        void twoCatchAllUpstreamsAreRefused() {
+            assertThat(rejected("edge:\n  upstreams:\n    - {uri: \"sip:a\"}\n    - {uri: \"sip:b\"}\n"))
+                    .isEqualTo("edge.upstreams[1].domains: every domain is served by edge.upstreams[0] already");
+        }
+
+        @Test
+        void aRefreshPushLeadBelow120SecondsIsRefused_RFC8599_5_5() {
+            assertThat(rejected("push:\n  refresh-push-before: 60s\n"))
+                    .isEqualTo("push.refresh-push-before: must be 0s (off) or at least 120s (got 60s)");
         }
     }
 }
