@@ -65,6 +65,39 @@ class EdgeModeKamailioTest {
         }
     }
 
+    @Test
+    void aPhoneWhoseUpstreamRegistrationLapsedIsStillWokenWhenThePbxSendsItsCallToSipwake(@TempDir Path dir) throws Exception {
+        Peers.require("sipp");
+        Files.createDirectories(dir.resolve("apns"));
+        String token = PushTestSupport.newToken();
+        String pn = ";pn-provider=apns;pn-param=" + TEAM + "." + BUNDLE + ".voip;pn-prid=" + token;
+        int kamailioPort = io.sipwake.testing.FreePorts.udpAndTcp();
+        String edge = "edge:\n  upstreams:\n    - {uri: \"sip:127.0.0.1:" + kamailioPort + "\", mode: contact-rewrite}\n";
+        try (MockApns apns = MockApns.start(dir.resolve("apns"), TEAM, PushTestSupport.KEY_ID, Set.of(BUNDLE));
+                TestServer server = TestServer.start(dir, "", "", PushTestSupport.pushConfig(apns, "30s") + edge);
+                Kamailio kamailio = Kamailio.reference().port(kamailioPort).fallbackTo("sip:127.0.0.1:" + server.port()).start()) {
+            apns.allow(BUNDLE + ".voip", token);
+            int port = server.port();
+            SippResult registration = Sipp.scenario("sipp/register-push.xml").remote("127.0.0.1", port).transport(PeerTransport.TCP)
+                    .service(USER).auth(USER, Kamailio.PASSWORD).key("pn", pn).run();
+            assertThat(registration).matches(SippResult::succeeded, "registered through sipwake");
+            kamailio.removeContacts(USER); // the PBX forgot the phone; the PBX routes its calls to sipwake instead
+            assertThat(kamailio.locationTable()).doesNotContain("sw-");
+
+            String callId = "lapsed-" + UUID.randomUUID();
+            try (SippProcess caller = Sipp.scenario("sipp/caller.xml").remote("127.0.0.1", kamailioPort).transport(PeerTransport.UDP)
+                    .service(USER).callId(callId).timeout(Duration.ofSeconds(40)).start()) {
+                assertThat(PushTestSupport.awaitPushes(apns, 1).get(0).token()).isEqualTo(token);
+                try (SippProcess phone = Sipp.scenario("sipp/callee-push.xml").remote("127.0.0.1", port).transport(PeerTransport.TCP)
+                        .service(USER).auth(USER, Kamailio.PASSWORD).key("pn", pn).callId(callId).start()) {
+                    assertThat(caller.awaitResult()).matches(SippResult::succeeded, "the call the PBX sent to sipwake completed");
+                    assertThat(phone.awaitResult()).matches(SippResult::succeeded, "the woken phone answered");
+                }
+            }
+            assertThat(kamailio.locationTable()).as("the woken phone is registered at the PBX again").contains("sw-");
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"path", "contact-rewrite"})
     void phonesCallThroughSipwakeToKamailio_whichRoutesTheCallBackThroughSipwake_andInDialogRequestsFollowTheRecordRoutes(String mode,

@@ -53,17 +53,27 @@ public final class Kamailio implements AutoCloseable {
      * address and so on, to check what the registrar stored.
      */
     public String locationTable() {
+        return kamcmd("ul.dump");
+    }
+
+    /** Removes every contact of {@code user} from the location table, as if its registration had expired. */
+    public void removeContacts(String user) {
+        kamcmd("ul.rm", "location", user);
+    }
+
+    private String kamcmd(String... command) {
         Path kamcmd = Peers.require("kamcmd");
+        List<String> argv = new ArrayList<>(List.of(kamcmd.toString(), "-s", "unix:" + controlSocket));
+        argv.addAll(List.of(command));
         try {
-            Process p = new ProcessBuilder(kamcmd.toString(), "-s", "unix:" + controlSocket, "ul.dump")
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             String out;
             try (InputStream in = p.getInputStream()) {
                 out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new AssertionError("kamcmd ul.dump failed: " + out);
+                throw new AssertionError("kamcmd " + String.join(" ", command) + " failed: " + out);
             }
             return out;
         } catch (IOException e) {
@@ -110,8 +120,22 @@ public final class Kamailio implements AutoCloseable {
         private int tlsPort;
         private boolean challengeInvites;
         private boolean path;
+        private int port;
+        private String fallbackUri;
 
         private Builder() {
+        }
+
+        /** Listen on this UDP and TCP port instead of a free one picked at start. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Send requests for users without a registered contact to {@code sipUri} instead of answering 404. */
+        public Builder fallbackTo(String sipUri) {
+            this.fallbackUri = sipUri;
+            return this;
         }
 
         /** Store the Path of REGISTERs and route along it (RFC 3327): the upstream of sipwake's edge mode in Path mode. */
@@ -142,7 +166,7 @@ public final class Kamailio implements AutoCloseable {
         /** Starts Kamailio and waits until it answers OPTIONS. */
         public Kamailio start() {
             Path kamailio = Peers.require("kamailio");
-            int port = FreePorts.udpAndTcp();
+            int port = this.port > 0 ? this.port : FreePorts.udpAndTcp();
             Path workDir = BoundedProcess.newWorkDir("kamailio");
             List<String> command = new ArrayList<>(List.of(
                     kamailio.toString(), "-DD", "-E",
@@ -163,6 +187,9 @@ public final class Kamailio implements AutoCloseable {
             }
             if (path) {
                 command.addAll(List.of("-A", "WITH_PATH"));
+            }
+            if (fallbackUri != null) {
+                command.addAll(List.of("-A", "FALLBACK_URI=\"" + fallbackUri + "\""));
             }
             Path controlSocket = workDir.resolve("kamailio_ctl").toAbsolutePath();
             command.addAll(List.of("-A", "CTL_SOCKET=\"unix:" + controlSocket + "\""));
