@@ -263,8 +263,8 @@ public final class EdgeRegistrar {
             boolean push = p.push();
             if (push && seconds < pushRules.minExpiresSeconds()) {
                 log.warn("upstream {} granted {} s to the push binding of {}, below push.min-expires {} s: the phone may miss calls "
-                        + "while asleep; raise the PBX's registration expiry limit (Asterisk PJSIP aor maximum_expiration, "
-                        + "Kamailio registrar max_expires, FreeSWITCH sofia profile sip-expires-max / force-register-domain expiry)",
+                        + "while asleep; raise the PBX's registration expiry (Asterisk PJSIP aor maximum_expiration and "
+                        + "minimum_expiration, Kamailio registrar max_expires and min_expires, FreeSWITCH user variable sip-force-expires)",
                         upstream, seconds, aor, pushRules.minExpiresSeconds());
             }
             if (push && seconds < SHORTEST_PUSH_BINDING_SECONDS) {
