@@ -53,6 +53,11 @@ import org.slf4j.LoggerFactory;
 public final class SipProxy implements TransactionUser {
     private static final Logger log = LoggerFactory.getLogger(SipProxy.class);
     private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE", "REFER", "NOTIFY");
+    /**
+     * Requests worth waking a phone for (RFC 8599 §5.6.2: new dialogs and standalone messages). An OPTIONS
+     * ping (a PBX's qualify, a scanner) must never push a sleeping phone: that would drain its battery.
+     */
+    private static final Set<String> WAKING = Set.of("INVITE", "MESSAGE", "SUBSCRIBE", "REFER");
     private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, SUBSCRIBE, NOTIFY, REFER, INFO, UPDATE, PRACK, REGISTER";
 
     private final TransactionLayer transactions;
@@ -325,12 +330,29 @@ public final class SipProxy implements TransactionUser {
             int status = response.status();
             metrics.registration(response.isSuccess() ? "accepted" : status == 401 || status == 407 ? "challenged" : "rejected");
             PushBucket push = bucket;
-            if (push != null && response.isSuccess() && request.to().sipUri() != null) {
-                // RFC 8599 §5.6.2: the registrar accepted the phone; what was held for it goes now, after the 2xx
+            if (push != null && request.to().sipUri() != null) {
                 String aor = Registrar.addressOfRecord(request.to().sipUri());
-                push.registered(aor, locations.lookup(aor));
+                if (response.isSuccess()) {
+                    // RFC 8599 §5.6.2: the registrar accepted the phone; what was held for it goes now, after the 2xx
+                    push.registered(aor, locations.lookup(aor));
+                } else if (status >= 300 && status != 401 && status != 407 && status != 423) {
+                    push.registrationRefused(aor, attemptedBindings(aor, request, tx.flow()), status);
+                }
             }
         });
+    }
+
+    /** The bindings a refused REGISTER's Contacts would have made, to find what the bucket holds for them. */
+    private static List<Binding> attemptedBindings(String aor, SipRequest request, Flow source) {
+        if (!request.hasHeader(HeaderNames.CONTACT) || request.isContactWildcard()) return List.of();
+        long now = System.currentTimeMillis();
+        List<Binding> attempted = new ArrayList<>();
+        try {
+            for (NameAddress contact : request.contacts()) attempted.add(Registrar.bindingFor(aor, contact, request, source, null, now, now));
+        } catch (IllegalArgumentException e) {
+            return attempted; // a malformed Contact matches nothing held
+        }
+        return attempted;
     }
 
     /** §16.5 and §16.6: one branch per registered contact of the AOR, in parallel. */
@@ -437,7 +459,12 @@ public final class SipProxy implements TransactionUser {
             if (copy.requestUri() == null) continue;
             PushParameters device = push == null ? null : Registrar.pushParameters(binding);
             if (device != null && !reachableNow(flow)) {
-                push.hold(aor, binding, device, context, copy, tx.flow()); // RFC 8599 §5.6.2: push, then wait for its REGISTER
+                if (WAKING.contains(request.method())) {
+                    push.hold(aor, binding, device, context, copy, tx.flow()); // RFC 8599 §5.6.2: push, then wait for its REGISTER
+                } else {
+                    ResponseContext.Branch asleep = context.newBranch(copy);
+                    if (asleep != null) context.branchFailed(asleep, 480, "Temporarily Unavailable (asleep: only calls and messages wake it)");
+                }
             } else {
                 forwardBranch(context, copy, tx.flow(), flow, null);
             }

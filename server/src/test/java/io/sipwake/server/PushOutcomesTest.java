@@ -136,6 +136,34 @@ class PushOutcomesTest {
      * the binding stays (a phone that did not wake in time is not a dead token).
      */
     @Test
+    void anOptionsPingForASleepingPhoneIsAnswered480AndNeverPushesIt() {
+        startServer("30s");
+        registerAndSleep(server, "bob", pn);
+        try (UdpCaller pinger = new UdpCaller(server.port(), "bob", "ping-" + UUID.randomUUID())) {
+            pinger.options();
+            pinger.awaitResponse(480, "OPTIONS", ANSWER);
+        }
+        assertThat(apns.received()).as("a qualify ping must not drain the phone's battery").isEmpty();
+    }
+
+    @Test
+    void aWokenPhoneWhoseRegistrationIsRefusedEndsTheHeldCallAtOnceWith480_5_6_2() {
+        startServer("30s");
+        registerAndSleep(server, "bob", pn);
+        try (UdpCaller caller = new UdpCaller(server.port(), "bob", "refused-" + UUID.randomUUID())) {
+            caller.invite();
+            caller.awaitResponse(100, "INVITE", ANSWER);
+            awaitPushes(apns, 1);
+            // the phone wakes, but its password was changed meanwhile: 403, not a challenge it can answer
+            Sipp.scenario("sipp/register-push.xml").remote("127.0.0.1", server.port()).transport(PeerTransport.TCP)
+                    .service("bob").auth("bob", "not-the-password").key("pn", pn).timeout(Duration.ofSeconds(10)).run();
+            String answer = caller.awaitFinalResponse(ANSWER);
+            caller.ack(answer);
+            assertThat(UdpCaller.status(answer)).as("no need to wait 30 s for the Bucket Timer:\n%s", answer).isEqualTo(480);
+        }
+    }
+
+    @Test
     void phoneThatNeverWakesGives480WhenTheBucketTimerFires_5_6_2() {
         startServer("2s");
         registerAndSleep(server, "bob", pn);

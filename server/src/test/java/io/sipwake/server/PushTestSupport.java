@@ -144,6 +144,12 @@ final class PushTestSupport {
                     + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp);
         }
 
+        /** Sends an OPTIONS to the user (a PBX's qualify ping, a scanner). */
+        void options() {
+            send("OPTIONS " + requestUri + " SIP/2.0\r\n" + via() + "Max-Forwards: 70\r\n" + from()
+                    + "To: <" + requestUri + ">\r\nCall-ID: " + callId + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
+        }
+
         /** RFC 3261 §9.1: the INVITE's Request-URI, Call-ID, From, To, CSeq number and (single) Via. */
         void cancel() {
             send("CANCEL " + requestUri + " SIP/2.0\r\n" + via() + "Max-Forwards: 70\r\n" + from()

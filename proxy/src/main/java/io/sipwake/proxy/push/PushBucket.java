@@ -326,6 +326,21 @@ public final class PushBucket {
         }
     }
 
+    /**
+     * A REGISTER of {@code aor} whose Contacts would have made {@code attempted} was refused (not with a 401/407
+     * challenge, after which the phone tries again): RFC 8599 §5.6.2, the requests held for those devices end
+     * now with 480 instead of waiting for the Bucket Timer.
+     */
+    public void registrationRefused(String aor, List<Binding> attempted, int status) {
+        List<Held> list = held.get(aor);
+        if (list == null || list.isEmpty()) return;
+        for (Held h : new ArrayList<>(list)) {
+            if (match(h, attempted) == null) continue;
+            h.event("REGISTER refused with " + status);
+            fail(h, 480, "Temporarily Unavailable (the phone's registration was refused)");
+        }
+    }
+
     /** §5.3 and RFC 5626: the same device is the same +sip.instance, else the same push token. */
     private Binding match(Held h, List<Binding> bindings) {
         long since = h.heldAt.toEpochMilli();
