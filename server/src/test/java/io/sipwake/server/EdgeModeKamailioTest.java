@@ -38,13 +38,14 @@ class EdgeModeKamailioTest {
     /** Not a user of sipwake's own registrar: only Kamailio can authenticate it. */
     private static final String USER = "dave";
 
-    @Test
-    void pathMode_phoneRegistersThroughSipwake_KamailioCallsBackAlongThePath_andThePushedPhoneAnswers_RFC3327_RFC8599(@TempDir Path dir)
-            throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "to Kamailio over {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"udp", "tcp"})
+    void pathMode_phoneRegistersThroughSipwake_KamailioCallsBackAlongThePath_andThePushedPhoneAnswers_RFC3327_RFC8599(String transport,
+            @TempDir Path dir) throws Exception {
         Peers.require("sipp");
         try (Kamailio kamailio = Kamailio.reference().path().start()) {
             String token = PushTestSupport.newToken();
-            CallThroughKamailio call = callThroughKamailio(dir, kamailio, "path", token);
+            CallThroughKamailio call = callThroughKamailio(dir, kamailio, "path", transport, token);
             assertThat(call.locationTable()).as("Kamailio stored sipwake's Path for the phone")
                     .contains("Path").contains("sw-");
             assertThat(call.phoneInvite()).as("pn-* never leave sipwake towards the phone's peers").doesNotContain("pn-prid");
@@ -57,7 +58,7 @@ class EdgeModeKamailioTest {
         Peers.require("sipp");
         try (Kamailio kamailio = Kamailio.reference().start()) {
             String token = PushTestSupport.newToken();
-            CallThroughKamailio call = callThroughKamailio(dir, kamailio, "contact-rewrite", token);
+            CallThroughKamailio call = callThroughKamailio(dir, kamailio, "contact-rewrite", "udp", token);
             assertThat(call.locationTable()).as("the Contact Kamailio stored points at sipwake with an opaque key")
                     .contains("sw-")
                     .doesNotContain(token)
@@ -136,12 +137,13 @@ class EdgeModeKamailioTest {
      * The whole flow of the issue: register through sipwake (digest by Kamailio), sleep, a call via
      * Kamailio, the push, the re-REGISTER, the call answered and hung up.
      */
-    private static CallThroughKamailio callThroughKamailio(Path dir, Kamailio kamailio, String mode, String token) throws Exception {
+    private static CallThroughKamailio callThroughKamailio(Path dir, Kamailio kamailio, String mode, String transport, String token)
+            throws Exception {
         Files.createDirectories(dir.resolve("apns"));
         String pn = ";pn-provider=apns;pn-param=" + TEAM + "." + BUNDLE + ".voip;pn-prid=" + token;
         String edge = "edge:\n"
                 + "  upstreams:\n"
-                + "    - {uri: \"sip:127.0.0.1:" + kamailio.port() + ";transport=udp\", mode: " + mode + "}\n";
+                + "    - {uri: \"sip:127.0.0.1:" + kamailio.port() + ";transport=" + transport + "\", mode: " + mode + "}\n";
         try (MockApns apns = MockApns.start(dir.resolve("apns"), TEAM, PushTestSupport.KEY_ID, Set.of(BUNDLE));
                 TestServer server = TestServer.start(dir, "", "", PushTestSupport.pushConfig(apns, "30s") + edge)) {
             apns.allow(BUNDLE + ".voip", token);
