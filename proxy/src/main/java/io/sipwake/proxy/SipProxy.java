@@ -129,10 +129,69 @@ public final class SipProxy implements TransactionUser {
         SipRequest copy = held.request().copy();
         Flow flow = targetBinding(copy, binding);
         if (copy.requestUri() == null) return;
-        ResponseContext late = new ResponseContext(held.branch().context().server(), held.branch().context().original());
+        ResponseContext late = new ResponseContext(held.branch().context().server(), held.branch().context().original())
+                .onOrphanAnswer(this::hangUpOrphanAnswer);
         forwardBranch(late, copy, held.inbound(), flow, null);
         late.noMoreBranches();
         late.cancel(reason);
+    }
+
+    /**
+     * The late phone answered 2xx before the CANCEL reached it (it sent no provisional response, so no CANCEL
+     * could be sent, RFC 3261 §9.1): nobody is on the other end, so sipwake completes the dialog the phone
+     * created and ends it at once, ACK then BYE, along the dialog's route set, over the flow the INVITE used.
+     */
+    private void hangUpOrphanAnswer(ResponseContext.Branch branch, SipResponse ok) {
+        ClientTransaction tx = branch.transaction();
+        Flow flow = tx == null ? null : tx.flow();
+        List<NameAddress> contacts = ok.contacts();
+        if (flow == null || contacts.isEmpty()) {
+            log.warn("cannot end the dialog of a late answer to {}: no contact or flow", ok.callId());
+            return;
+        }
+        ListeningPoint lp = transport.listeningPoint(flow.transport());
+        if (lp == null) return;
+        List<String> routes = new ArrayList<>();
+        List<NameAddress> recordRoutes = ok.recordRoutes();
+        for (int i = recordRoutes.size() - 1; i >= 0; i--) { // §12.1.2: the UAC's route set is the Record-Route reversed
+            SipUri rr = recordRoutes.get(i).sipUri();
+            if (rr == null || !local.isLocal(rr)) routes.add(recordRoutes.get(i).toString());
+        }
+        SipRequest invite = branch.request();
+        long cseq = invite.cseq().number();
+        for (String method : List.of("ACK", "BYE")) {
+            List<io.sipwake.sip.message.Header> headers = new ArrayList<>();
+            headers.add(new io.sipwake.sip.message.Header(HeaderNames.VIA, new Via(flow.transport().viaName(), lp.host(), lp.port(),
+                    io.sipwake.sip.message.Parameters.of("branch", LoopDetection.randomBranch()).with("rport", null)).toString()));
+            headers.add(new io.sipwake.sip.message.Header(HeaderNames.MAX_FORWARDS, "70"));
+            for (String route : routes) headers.add(new io.sipwake.sip.message.Header(HeaderNames.ROUTE, route));
+            headers.add(new io.sipwake.sip.message.Header(HeaderNames.FROM, invite.header(HeaderNames.FROM)));
+            headers.add(new io.sipwake.sip.message.Header(HeaderNames.TO, ok.header(HeaderNames.TO)));
+            headers.add(new io.sipwake.sip.message.Header(HeaderNames.CALL_ID, ok.callId()));
+            headers.add(new io.sipwake.sip.message.Header(HeaderNames.CSEQ, (method.equals("ACK") ? cseq : cseq + 1) + " " + method));
+            headers.add(new io.sipwake.sip.message.Header(HeaderNames.REASON, PushBucket.CALL_CANCELLED));
+            headers.add(new io.sipwake.sip.message.Header(HeaderNames.CONTENT_LENGTH, "0"));
+            SipRequest request = new SipRequest(method, contacts.get(0).uri(), headers);
+            if (method.equals("ACK")) {
+                transport.send(request, flow);
+            } else {
+                transactions.sendRequest(request, flow, new io.sipwake.sip.transaction.ClientTransactionListener() {
+                    @Override
+                    public void onResponse(ClientTransaction bye, SipResponse response) {}
+
+                    @Override
+                    public void onTimeout(ClientTransaction bye) {
+                        log.debug("no answer to the BYE ending the late answer to {}", ok.callId());
+                    }
+
+                    @Override
+                    public void onTransportError(ClientTransaction bye, Throwable cause) {
+                        log.debug("BYE ending the late answer to {} not sent: {}", ok.callId(), cause.toString());
+                    }
+                });
+            }
+        }
+        log.info("late phone answered {} after its caller left: ACK and BYE sent", ok.callId());
     }
 
     /** Forwards a held request to the binding its device just registered (the bucket's {@link PushBucket.Forwarder}). */

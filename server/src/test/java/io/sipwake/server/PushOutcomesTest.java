@@ -101,6 +101,27 @@ class PushOutcomesTest {
         }
     }
 
+    @Test
+    void aLatePhoneThatAnswersBeforeItsCancelArrivesIsAckedAndHungUpBySipwake() {
+        server = TestServer.start(dir, "", "", pushConfig(apns, "30s") + "  late-invite-cancel: true\n");
+        registerAndSleep(server, "bob", pn);
+        String callId = "late-answer-" + UUID.randomUUID();
+        try (UdpCaller caller = new UdpCaller(server.port(), "bob", callId)) {
+            caller.invite();
+            caller.awaitResponse(100, "INVITE", ANSWER);
+            awaitPushes(apns, 1);
+            caller.cancel();
+            caller.ack(caller.awaitFinalResponse(Duration.ofSeconds(15)));
+        }
+        try (SippProcess phone = Sipp.scenario("sipp/callee-push-answer-at-once.xml").remote("127.0.0.1", server.port())
+                .transport(PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD).key("pn", pn).callId(callId).start()) {
+            SippResult woken = phone.awaitResult();
+            assertThat(woken).matches(SippResult::succeeded, "the late phone's 200 was ACKed and its call ended with a BYE");
+            assertThat(woken.received(request("BYE"))).singleElement()
+                    .satisfies(bye -> assertThat(bye.header("Reason")).hasValueSatisfying(r -> assertThat(r).startsWith("SIP;cause=487")));
+        }
+    }
+
     /**
      * With {@code push.missed-call-push}, a caller who gives up while the phone is still waking
      * leaves a user-visible missed-call alert (never a VoIP push) next to the cancel push, and the

@@ -141,7 +141,7 @@ public final class PushBucket {
     }
 
     /** The Reason of the CANCEL sent to a late phone when the caller's CANCEL had none (RFC 3326). */
-    static final String CALL_CANCELLED = "SIP;cause=487;text=\"Call cancelled by the caller\"";
+    public static final String CALL_CANCELLED = "SIP;cause=487;text=\"Call cancelled by the caller\"";
 
     private final PushDispatcher pushes;
     private final ScheduledExecutorService timers;

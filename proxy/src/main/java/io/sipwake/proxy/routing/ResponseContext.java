@@ -42,6 +42,8 @@ public final class ResponseContext {
     private boolean cancelled;
     private boolean closedForBranches;
     private volatile java.util.function.Consumer<SipResponse> observer = r -> {};
+    /** Set when nobody waits for the answers any more: a 2xx then goes here instead of upstream. */
+    private volatile java.util.function.BiConsumer<Branch, SipResponse> orphanAnswer;
 
     public ResponseContext(ServerTransaction server, SipRequest original) {
         this.server = server;
@@ -52,6 +54,16 @@ public final class ResponseContext {
     /** Tells {@code observer} of each response sent upstream (for metrics); must not block. Returns this. */
     public ResponseContext observeResponses(java.util.function.Consumer<SipResponse> observer) {
         this.observer = observer;
+        return this;
+    }
+
+    /**
+     * For a request whose caller is gone (a late push phone's INVITE, sent only to be cancelled): a 2xx that
+     * still comes, because the phone answered before the CANCEL reached it, goes to {@code handler} (which must
+     * end the dialog the answer created) instead of upstream. Returns this.
+     */
+    public ResponseContext onOrphanAnswer(java.util.function.BiConsumer<Branch, SipResponse> handler) {
+        this.orphanAnswer = handler;
         return this;
     }
 
@@ -124,6 +136,13 @@ public final class ResponseContext {
 
         public SipRequest request() {
             return request;
+        }
+
+        /** The client transaction the branch was sent in, or null before it was sent. */
+        public ClientTransaction transaction() {
+            synchronized (ResponseContext.this) {
+                return transaction;
+            }
         }
 
         /** The response context this branch belongs to. */
@@ -228,6 +247,16 @@ public final class ResponseContext {
 
     private void handleResponse(Branch branch, SipResponse received) {
         int status = received.status();
+        java.util.function.BiConsumer<Branch, SipResponse> orphan = orphanAnswer;
+        if (orphan != null && status >= 200 && status < 300) {
+            synchronized (this) {
+                if (branch.done) return; // a retransmission of the 2xx: the dialog is being ended already
+                branch.done = true;
+                finalSent = true;
+            }
+            orphan.accept(branch, received);
+            return;
+        }
         SipResponse response = received.copy();
         response.removeFirstValue(HeaderNames.VIA); // §16.7 step 3: our Via goes
         if (response.header(HeaderNames.VIA) == null) return; // it was addressed to us, not to forward
