@@ -1,5 +1,9 @@
 package io.sipwake.proxy;
 
+import io.sipwake.proxy.edge.EdgeKeys;
+import io.sipwake.proxy.edge.EdgeRegistrar;
+import io.sipwake.proxy.edge.EdgeUpstreams;
+import io.sipwake.proxy.edge.Upstream;
 import io.sipwake.proxy.location.LocationService;
 import io.sipwake.proxy.push.PushBucket;
 import io.sipwake.proxy.push.PushParameters;
@@ -62,6 +66,8 @@ public final class SipProxy implements TransactionUser {
     private final RecordRouting recordRouting;
     private final boolean relay;
     private volatile PushBucket bucket; // null when sipwake pushes to no provider
+    private volatile EdgeUpstreams edge; // null unless sipwake stands in front of other registrars
+    private volatile EdgeRegistrar edgeRegistrar;
     private volatile ProxyMetrics metrics = ProxyMetrics.NOOP;
 
     /**
@@ -97,6 +103,16 @@ public final class SipProxy implements TransactionUser {
      */
     public void enablePush(PushBucket bucket) {
         this.bucket = bucket;
+    }
+
+    /**
+     * Turns on edge mode: REGISTERs for the domains of {@code upstreams} go to their registrar through
+     * {@code registrar}; calls the upstreams send back for those phones (by Path or rewritten Contact) reach
+     * them through the same bucket and forking as local calls; calls from the phones go to their upstream.
+     */
+    public void enableEdge(EdgeUpstreams upstreams, EdgeRegistrar registrar) {
+        this.edgeRegistrar = registrar;
+        this.edge = upstreams;
     }
 
     /**
@@ -200,11 +216,29 @@ public final class SipProxy implements TransactionUser {
             }
             return;
         }
+        EdgeUpstreams upstreams = edge;
+        if (upstreams != null) {
+            if (method.equals("REGISTER")) {
+                Upstream upstream = request.to().sipUri() == null ? null : upstreams.forDomain(request.to().sipUri().host());
+                if (upstream != null) {
+                    completeRegistration(tx, request, edgeRegistrar.register(request, tx.flow(), upstream));
+                    return;
+                }
+            } else {
+                EdgeKeys.Key key = edgeKey(ownRoute, target);
+                if (key != null) {
+                    forwardToEdgeDevice(tx, received, request, key, target); // the upstream routed a call back to a phone
+                    return;
+                }
+            }
+        }
         boolean ours = local.isLocal(target) || localDomain.test(target.host());
         if (method.equals("REGISTER") && ours) {
             register(tx, request);
         } else if (target.user() == null && ours) {
             answerAsServer(tx, request); // addressed to the server itself
+        } else if (upstreams != null && routeAtEdge(tx, received, request, target, upstreams)) {
+            return;
         } else if (ours) {
             forwardToBindings(tx, received, request, target);
         } else if (relay) {
@@ -275,7 +309,12 @@ public final class SipProxy implements TransactionUser {
     }
 
     private void register(ServerTransaction tx, SipRequest request) {
-        registrar.register(request, tx.flow()).whenComplete((response, error) -> {
+        completeRegistration(tx, request, registrar.register(request, tx.flow()));
+    }
+
+    /** Sends a registrar's answer (ours or an upstream's) and releases what the bucket held for the phone. */
+    private void completeRegistration(ServerTransaction tx, SipRequest request, CompletableFuture<SipResponse> answer) {
+        answer.whenComplete((response, error) -> {
             if (error != null) {
                 log.error("REGISTER {} failed", request.callId(), error);
                 metrics.registration("error");
@@ -306,6 +345,89 @@ public final class SipProxy implements TransactionUser {
             }
             return;
         }
+        forwardToBindings(tx, received, request, aor, bindings);
+    }
+
+    // ---- edge mode ----
+
+    /** The phone a request from an upstream is for: the key in our Path entry (Path mode) or in the Request-URI (Contact rewriting). */
+    private EdgeKeys.Key edgeKey(SipUri ownRoute, SipUri target) {
+        if (ownRoute != null && ownRoute.user() != null) {
+            EdgeKeys.Key key = EdgeKeys.parse(ownRoute.user());
+            if (key != null) return key;
+        }
+        return local.isLocal(target) ? EdgeKeys.parse(target.user()) : null;
+    }
+
+    /**
+     * A request an upstream routed back to one phone. When sipwake no longer has that phone's binding (it
+     * lapsed) but the Request-URI still carries its push parameters (Path mode, RFC 8599 §5.6.2), the phone
+     * is pushed with them all the same.
+     */
+    private void forwardToEdgeDevice(ServerTransaction tx, SipRequest received, SipRequest request, EdgeKeys.Key key, SipUri target) {
+        List<Binding> device = new ArrayList<>();
+        for (Binding b : locations.lookup(key.aor())) {
+            if (EdgeKeys.deviceOf(b).equals(key.device())) device.add(b);
+        }
+        if (device.isEmpty() && bucket != null && PushParameters.hasPushParameters(target)) {
+            NameAddress contact = NameAddress.of(target);
+            device.add(new Binding(key.aor(), Registrar.bindingKey(contact, null, null), contact.toString(), null, null, Binding.NO_Q,
+                    request.callId(), 0, System.currentTimeMillis() + 60_000, null, null, null, null, 0));
+        }
+        if (device.isEmpty()) {
+            reply(tx, request, 480, "Temporarily Unavailable (not registered through sipwake)");
+            return;
+        }
+        forwardToBindings(tx, received, request, key.aor(), device);
+    }
+
+    /**
+     * Edge routing of an initial request that names no phone key: one the upstream sends for one of its users
+     * goes to the phones sipwake knows for that AOR (a PBX that routes its users' calls to sipwake, or whose
+     * registration of the phone lapsed); one from a phone goes to the phone's upstream, with sipwake as its
+     * outbound proxy. Returns false when edge mode has nothing to say about the request.
+     */
+    private boolean routeAtEdge(ServerTransaction tx, SipRequest received, SipRequest request, SipUri target, EdgeUpstreams upstreams) {
+        Upstream sender = upstreams.sentBy(tx.flow().remote());
+        if (sender != null) {
+            if (target.user() == null || upstreams.forDomain(target.host()) == null) return false;
+            String aor = Registrar.addressOfRecord(target);
+            List<Binding> bindings = locations.lookup(aor);
+            if (bindings.isEmpty()) {
+                reply(tx, request, 480, "Temporarily Unavailable (not registered through sipwake)");
+            } else {
+                forwardToBindings(tx, received, request, aor, bindings);
+            }
+            return true;
+        }
+        SipUri from = request.from().sipUri();
+        Upstream upstream = from == null ? null : upstreams.forDomain(from.host());
+        if (upstream == null) upstream = upstreams.forDomain(target.host());
+        if (upstream == null) return false;
+        if (from == null || !registeredFrom(Registrar.addressOfRecord(from), tx.flow())) {
+            // the upstream may trust sipwake's address: only phones that registered through sipwake use it as outbound proxy
+            reply(tx, request, 403, "Forbidden (register through this proxy first)");
+            return true;
+        }
+        SipRequest toUpstream = request.copy();
+        toUpstream.addHeaderFirst(HeaderNames.ROUTE, NameAddress.of(upstream.uri().withParam("lr", null)).toString());
+        forwardAlongRoute(tx, received, toUpstream, null);
+        return true;
+    }
+
+    /** Whether {@code aor} has a binding registered from the address {@code flow} comes from. */
+    private boolean registeredFrom(String aor, Flow flow) {
+        String ip = flow.remote().getAddress().getHostAddress();
+        for (Binding b : locations.lookup(aor)) {
+            if (flow.token().equals(b.flow())) return true;
+            String source = b.source();
+            if (source != null && source.substring(source.indexOf(':') + 1, source.lastIndexOf(':')).equals(ip)) return true;
+        }
+        return false;
+    }
+
+    /** §16.5 and §16.6: one branch per binding, in parallel; a sleeping push phone is held while it is pushed. */
+    private void forwardToBindings(ServerTransaction tx, SipRequest received, SipRequest request, String aor, List<Binding> bindings) {
         ResponseContext context = newContext(tx, received);
         tx.attach(context);
         PushBucket push = bucket;
@@ -417,9 +539,13 @@ public final class SipProxy implements TransactionUser {
         return resolver.resolve(uri);
     }
 
-    /** RFC 8599 §13: push parameters of a registered contact never go to other parties. */
+    /**
+     * RFC 8599 §13: push parameters of a registered contact never go to other parties: not in the
+     * Request-URI, nor in the Contact of a request a phone sends (Linphone puts its token there).
+     */
     private static void stripPrivateParameters(SipRequest request) {
         if (request.requestUri() instanceof SipUri u) request.setRequestUri(PushParameters.stripFrom(u));
+        if (!request.isMethod("REGISTER")) PushParameters.stripFromContacts(request);
     }
 
     // ---- CANCEL (§16.10) ----

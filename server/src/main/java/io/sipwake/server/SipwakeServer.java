@@ -12,6 +12,7 @@ import io.sipwake.proxy.push.PushBucket;
 import io.sipwake.proxy.push.PushDispatcher;
 import io.sipwake.proxy.push.PushTraces;
 import io.sipwake.proxy.push.RegisterPushRules;
+import io.sipwake.proxy.push.RegistrationRefresher;
 import io.sipwake.push.PushSender;
 import io.sipwake.push.apns.ApnsPushSender;
 import io.sipwake.push.apns.ApnsSettings;
@@ -75,6 +76,8 @@ import org.slf4j.LoggerFactory;
 public final class SipwakeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SipwakeServer.class);
     private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(30);
+    /** How often bindings are checked for RFC 8599 §5.5 refresh pushes: well inside the 30 s between push.refresh-push-before and 120 s. */
+    private static final Duration REFRESH_SCAN = Duration.ofSeconds(10);
 
     private final BindingStore store;
     private final LocationService locations;
@@ -211,6 +214,9 @@ public final class SipwakeServer implements AutoCloseable {
                     aor -> anyUser || users.containsKey(userOf(aor)),
                     new NextHopResolver(resolver, config.sip().resolveNames()), config.sip().relay());
             proxy.setMetrics(metrics);
+            PushBucket.DeadTokenPruner pruneDeadToken = (aor, key) ->
+                    locations.update(aor, current -> current.stream().filter(b -> !b.bindingKey().equals(key)).toList());
+            io.sipwake.proxy.edge.EdgeUpstreams upstreams = upstreams(config.edge(), config.sip().resolveNames());
             if (pushRules != null) {
                 PushBucket bucket = new PushBucket(pushes, housekeeping, clock,
                         new PushBucket.Settings(config.push().callTimeout(), config.push().messageTimeout(), config.push().cancelPush(),
@@ -226,12 +232,33 @@ public final class SipwakeServer implements AutoCloseable {
                                 proxy.forwardHeldThenCancel(held, binding, reason);
                             }
                         },
-                        (aor, key) -> locations.update(aor, current -> current.stream().filter(b -> !b.bindingKey().equals(key)).toList()));
+                        pruneDeadToken);
                 bucket.setMetrics(metrics);
                 held.set(bucket);
                 proxy.enablePush(bucket);
                 pushBucket = bucket;
                 log.info("push wake-up on for {}", pushes.providers());
+            }
+            if (pushRules != null && !config.push().refreshPushBefore().isZero()) {
+                // Edge mode keeps push bindings past the upstream's expiry (edge.lapsed-push-retention): not the registration's
+                long retention = config.edge().lapsedPushRetention().toMillis();
+                RegistrationRefresher refresher = new RegistrationRefresher(locations, pushes, clock, config.push().refreshPushBefore(),
+                        b -> upstreams.forDomain(domainOf(b.aor())) != null ? b.expiresAtMillis() - retention : b.expiresAtMillis(),
+                        pruneDeadToken);
+                refresher.setMetrics(metrics);
+                housekeeping.scheduleWithFixedDelay(() -> {
+                    try {
+                        refresher.run();
+                    } catch (RuntimeException e) {
+                        log.warn("refresh pushes failed: {}", e.toString());
+                    }
+                }, REFRESH_SCAN.toSeconds(), REFRESH_SCAN.toSeconds(), TimeUnit.SECONDS);
+            }
+            if (!upstreams.isEmpty()) {
+                NextHopResolver upstreamResolver = new NextHopResolver(resolver, config.sip().resolveNames());
+                proxy.enableEdge(upstreams, new io.sipwake.proxy.edge.EdgeRegistrar(transactions, transport, locations, pushRules, purrs,
+                        upstreamResolver, clock, config.edge().lapsedPushRetention()));
+                log.info("edge mode: phones register through sipwake to {}", upstreams.all());
             }
             user.delegate = proxy;
             housekeeping.scheduleWithFixedDelay(() -> {
@@ -267,6 +294,28 @@ public final class SipwakeServer implements AutoCloseable {
             }
         }
         return started;
+    }
+
+    /** The configured upstreams, with their addresses resolved once (a name that does not resolve is only logged). */
+    private static io.sipwake.proxy.edge.EdgeUpstreams upstreams(SipwakeConfig.Edge edge, boolean resolveNames) {
+        List<io.sipwake.proxy.edge.Upstream> upstreams = new java.util.ArrayList<>();
+        for (SipwakeConfig.Upstream u : edge.upstreams()) {
+            SipUri uri = SipUri.parse(u.uri().trim());
+            List<InetAddress> addresses = List.of();
+            String host = uri.host().startsWith("[") ? uri.host().substring(1, uri.host().length() - 1) : uri.host();
+            if (NextHopResolver.isLiteral(host) || resolveNames) {
+                try {
+                    addresses = List.of(InetAddress.getAllByName(host));
+                } catch (java.net.UnknownHostException e) {
+                    log.warn("edge upstream {}: {} does not resolve now; calls it sends straight to sipwake will not be recognised", uri, host);
+                }
+            }
+            Set<String> domains = new HashSet<>();
+            for (String d : u.domains()) domains.add(d.toLowerCase(Locale.ROOT));
+            upstreams.add(new io.sipwake.proxy.edge.Upstream(uri, domains, io.sipwake.proxy.edge.Upstream.Mode.fromConfig(u.mode()),
+                    u.unsupportedProviders().equals("reject"), addresses));
+        }
+        return new io.sipwake.proxy.edge.EdgeUpstreams(upstreams);
     }
 
     private static BindingStore openStore(SipwakeConfig.Store config) {
@@ -331,6 +380,14 @@ public final class SipwakeServer implements AutoCloseable {
             users.put(u.username(), password);
         }
         return users;
+    }
+
+    private static String domainOf(String aor) {
+        try {
+            return SipUri.parse(aor).host();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String userOf(String aor) {

@@ -39,11 +39,39 @@ public final class Kamailio implements AutoCloseable {
     private final BoundedProcess process;
     private final int port;
     private final int tlsPort;
+    private final Path controlSocket;
 
-    private Kamailio(BoundedProcess process, int port, int tlsPort) {
+    private Kamailio(BoundedProcess process, int port, int tlsPort, Path controlSocket) {
         this.process = process;
         this.port = port;
         this.tlsPort = tlsPort;
+        this.controlSocket = controlSocket;
+    }
+
+    /**
+     * The location table as {@code kamcmd ul.dump} prints it: every AOR with its contacts, Path, received
+     * address and so on, to check what the registrar stored.
+     */
+    public String locationTable() {
+        Path kamcmd = Peers.require("kamcmd");
+        try {
+            Process p = new ProcessBuilder(kamcmd.toString(), "-s", "unix:" + controlSocket, "ul.dump")
+                    .redirectErrorStream(true).start();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new AssertionError("kamcmd ul.dump failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** A reference Kamailio listening on UDP and TCP. */
@@ -81,8 +109,15 @@ public final class Kamailio implements AutoCloseable {
         private Path privateKey;
         private int tlsPort;
         private boolean challengeInvites;
+        private boolean path;
 
         private Builder() {
+        }
+
+        /** Store the Path of REGISTERs and route along it (RFC 3327): the upstream of sipwake's edge mode in Path mode. */
+        public Builder path() {
+            this.path = true;
+            return this;
         }
 
         /** Also listen on TLS (TLS 1.2 and 1.3) with this PEM certificate and key; needs kamailio-tls-modules. */
@@ -126,8 +161,13 @@ public final class Kamailio implements AutoCloseable {
             if (challengeInvites) {
                 command.addAll(List.of("-A", "WITH_CALL_AUTH"));
             }
+            if (path) {
+                command.addAll(List.of("-A", "WITH_PATH"));
+            }
+            Path controlSocket = workDir.resolve("kamailio_ctl").toAbsolutePath();
+            command.addAll(List.of("-A", "CTL_SOCKET=\"unix:" + controlSocket + "\""));
             BoundedProcess process = BoundedProcess.start(command, workDir, Map.of());
-            Kamailio started = new Kamailio(process, port, tlsPort);
+            Kamailio started = new Kamailio(process, port, tlsPort, controlSocket);
             try {
                 awaitOptionsAnswered(process, port);
                 return started;

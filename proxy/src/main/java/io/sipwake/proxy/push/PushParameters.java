@@ -174,6 +174,26 @@ public record PushParameters(String provider, boolean sandbox, String param, Lis
         return headerParams == address.params() ? out : out.withParams(headerParams);
     }
 
+    /**
+     * Removes push parameters from every Contact of {@code message} (RFC 8599 §13): the Contacts of requests and
+     * responses sipwake forwards reach other users, and some phones put their token there (Linphone Android
+     * sends it in the Contact of its 200 OK to INVITE).
+     */
+    public static void stripFromContacts(io.sipwake.sip.message.SipMessage message) {
+        if (!message.hasHeader(io.sipwake.sip.message.HeaderNames.CONTACT) || message.isContactWildcard()) return;
+        List<NameAddress> contacts = message.contacts();
+        List<String> stripped = new java.util.ArrayList<>(contacts.size());
+        boolean changed = false;
+        for (NameAddress c : contacts) {
+            NameAddress s = stripFrom(c);
+            changed |= s != c;
+            stripped.add(s.toString());
+        }
+        if (!changed) return;
+        message.removeHeader(io.sipwake.sip.message.HeaderNames.CONTACT);
+        for (String c : stripped) message.addHeader(io.sipwake.sip.message.HeaderNames.CONTACT, c);
+    }
+
     /** True when {@code uri} has any push parameter. */
     public static boolean hasPushParameters(SipUri uri) {
         for (String name : uri.params().names()) {

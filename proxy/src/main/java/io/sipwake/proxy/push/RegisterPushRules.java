@@ -119,4 +119,64 @@ public final class RegisterPushRules {
         if (withPnsreg) caps = caps.withPnsreg(pnsregSeconds);
         return caps.toString();
     }
+
+    /**
+     * What a REGISTER gets from sipwake as the push proxy in front of another registrar (edge mode, §5.6.1):
+     * unlike {@link #examine}, another proxy or the registrar further on may support a provider sipwake lacks,
+     * so an unsupported provider is forwarded untouched ({@link Outcome.NotPush}) unless {@code rejectUnsupported}
+     * says local configuration knows none does (then 555, §5.6.1.1 and §5.6.1.2). A supported query is
+     * forwarded with the Feature-Caps to add ({@link Outcome.Query}); a push registration is forwarded with
+     * Feature-Caps for its providers ({@link Outcome.Register}).
+     */
+    public Outcome examineAsProxy(SipRequest request, List<NameAddress> contacts, ToLongFunction<NameAddress> expiresOf,
+            boolean rejectUnsupported) {
+        if (FeatureCaps.anyAdvertisesPns(request.headerValues(HeaderNames.FEATURE_CAPS))) {
+            return new Outcome.NotPush(); // §5.6.1.1: a proxy between us and the phone does the pushing
+        }
+        List<PushParameters> devices = new ArrayList<>();
+        boolean pnsreg = false;
+        for (NameAddress contact : contacts) {
+            PushParameterParser.Result result = PushParameterParser.parse(contact);
+            if (result instanceof PushParameterParser.Invalid invalid) {
+                return new Outcome.Refuse(400, "Bad Request (" + invalid.reason() + ")", null, List.of());
+            }
+            if (result instanceof PushParameterParser.Query query) {
+                Outcome answer = query(query);
+                if (answer instanceof Outcome.Refuse) return rejectUnsupported ? answer : new Outcome.NotPush();
+                return answer;
+            }
+            if (result instanceof PushParameterParser.Push push) {
+                PushParameters p = push.parameters();
+                if (!supportedProviders.contains(p.provider())) {
+                    return rejectUnsupported ? new Outcome.Refuse(555, null, null, allProviders()) : new Outcome.NotPush();
+                }
+                long expires = expiresOf.applyAsLong(contact);
+                if (expires > 0 && expires < minExpiresSeconds) {
+                    return new Outcome.Refuse(423, null, minExpiresSeconds, List.of());
+                }
+                devices.add(p);
+                if (contact.params().has("+sip.pnsreg")) pnsreg = true;
+            }
+        }
+        return devices.isEmpty() ? new Outcome.NotPush() : new Outcome.Register(devices, pnsreg);
+    }
+
+    /** The Feature-Caps a forwarded push REGISTER carries (§5.6.1.1): one {@code *;+sip.pns} per provider. */
+    public static List<String> requestFeatureCaps(List<PushParameters> devices) {
+        java.util.Set<String> providers = new java.util.LinkedHashSet<>();
+        for (PushParameters p : devices) providers.add(p.provider());
+        List<String> caps = new ArrayList<>();
+        for (String p : providers) caps.add(FeatureCaps.pns(p).toString());
+        return caps;
+    }
+
+    /** The value of {@code +sip.pnsreg} sipwake puts in a 2xx. */
+    public long pnsregSeconds() {
+        return pnsregSeconds;
+    }
+
+    /** The shortest registration kept for push, in seconds. */
+    public long minExpiresSeconds() {
+        return minExpiresSeconds;
+    }
 }

@@ -210,7 +210,6 @@ public final class Registrar {
             return List.of(new BindingChange("*", null, true));
         }
         String path = request.hasHeader(HeaderNames.PATH) ? String.join(", ", request.headerValues(HeaderNames.PATH)) : null;
-        String userAgent = request.header(HeaderNames.USER_AGENT);
         List<BindingChange> changes = new ArrayList<>();
         for (NameAddress contact : request.contacts()) {
             if (!(contact.uri() instanceof SipUri)) {
@@ -223,34 +222,52 @@ public final class Registrar {
                 throw new RegistrationRejected(r);
             }
             expires = Math.min(expires, settings.maxExpires());
-            String instance = contact.params().unquoted("+sip.instance");
-            if (instance != null && instance.startsWith("<") && instance.endsWith(">")) {
-                instance = instance.substring(1, instance.length() - 1);
+            Binding b;
+            try {
+                b = bindingFor(aor, contact, request, source, path, now + expires * 1000, now);
+            } catch (IllegalArgumentException e) {
+                throw new RegistrationRejected(reply(request, 400, "Bad Request (" + e.getMessage() + ")"));
             }
-            Integer regId = null;
-            String regIdText = contact.param("reg-id");
-            if (regIdText != null) {
-                regId = (int) Math.min(Integer.MAX_VALUE, SipMessage.parseDeltaSeconds(regIdText, "reg-id"));
-            }
-            String key = bindingKey(contact, instance, regId);
-            float q = Binding.NO_Q;
-            String qText = contact.param("q");
-            if (qText != null) {
-                try {
-                    q = Float.parseFloat(qText);
-                } catch (NumberFormatException e) {
-                    q = -2;
-                }
-                if (!(q >= 0f && q <= 1f)) throw new RegistrationRejected(reply(request, 400, "Bad Request (q must be between 0 and 1)"));
-            }
-            String stored = contact.withParams(contact.params().without("expires")).toString();
-            Binding b = expires == 0 ? null : new Binding(aor, key, stored, instance, regId, q, request.callId(),
-                    request.cseq().number(), now + expires * 1000, path, source.token(),
-                    source.transport().uriParam() + ":" + source.remote().getAddress().getHostAddress() + ":" + source.remote().getPort(),
-                    userAgent, now);
+            String key = b.bindingKey();
+            if (expires == 0) b = null;
             changes.add(new BindingChange(key, b, expires == 0));
         }
         return changes;
+    }
+
+    /**
+     * The binding a Contact of an accepted REGISTER makes: identity (RFC 5626 instance and reg-id, else the
+     * Contact URI), q, the Path it came along and the flow it came over. Shared by the standalone registrar
+     * and edge mode, which stores the same bindings once its upstream accepted them.
+     *
+     * @throws IllegalArgumentException when reg-id or q is malformed
+     */
+    public static Binding bindingFor(String aor, NameAddress contact, SipRequest request, Flow source, String path,
+            long expiresAtMillis, long now) {
+        String instance = contact.params().unquoted("+sip.instance");
+        if (instance != null && instance.startsWith("<") && instance.endsWith(">")) {
+            instance = instance.substring(1, instance.length() - 1);
+        }
+        Integer regId = null;
+        String regIdText = contact.param("reg-id");
+        if (regIdText != null) {
+            regId = (int) Math.min(Integer.MAX_VALUE, SipMessage.parseDeltaSeconds(regIdText, "reg-id"));
+        }
+        float q = Binding.NO_Q;
+        String qText = contact.param("q");
+        if (qText != null) {
+            try {
+                q = Float.parseFloat(qText);
+            } catch (NumberFormatException e) {
+                q = -2;
+            }
+            if (!(q >= 0f && q <= 1f)) throw new IllegalArgumentException("q must be between 0 and 1");
+        }
+        String stored = contact.withParams(contact.params().without("expires")).toString();
+        return new Binding(aor, bindingKey(contact, instance, regId), stored, instance, regId, q, request.callId(),
+                request.cseq().number(), expiresAtMillis, path, source.token(),
+                source.transport().uriParam() + ":" + source.remote().getAddress().getHostAddress() + ":" + source.remote().getPort(),
+                request.header(HeaderNames.USER_AGENT), now);
     }
 
     /** The expiry a Contact asks for: its expires parameter, else the Expires header, else the default. */
@@ -271,7 +288,7 @@ public final class Registrar {
      * binding, without its push parameters, so that a phone whose push token changed, or that stopped
      * asking for pushes (RFC 8599 §4.1.2), replaces its binding instead of adding one.
      */
-    static String bindingKey(NameAddress contact, String instance, Integer regId) {
+    public static String bindingKey(NameAddress contact, String instance, Integer regId) {
         if (instance != null) return "<" + instance + ">" + (regId == null ? "" : ";reg-id=" + regId);
         SipUri uri = PushParameters.stripFrom((SipUri) contact.uri());
         String transport = uri.transportParam();
@@ -297,7 +314,7 @@ public final class Registrar {
      * same device (the same token, or the same RFC 8599 §5.3 pn-* triple), e.g. a phone that came
      * back from another address without +sip.instance. Without this it would be pushed and rung twice.
      */
-    static boolean sameDevice(Binding existing, Binding incoming) {
+    public static boolean sameDevice(Binding existing, Binding incoming) {
         PushParameters a = pushParameters(existing);
         PushParameters b = pushParameters(incoming);
         return a != null && b != null && a.sharesTokenWith(b);

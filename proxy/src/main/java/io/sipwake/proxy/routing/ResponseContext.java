@@ -231,7 +231,7 @@ public final class ResponseContext {
         SipResponse response = received.copy();
         response.removeFirstValue(HeaderNames.VIA); // §16.7 step 3: our Via goes
         if (response.header(HeaderNames.VIA) == null) return; // it was addressed to us, not to forward
-        stripPushParameters(response);
+        PushParameters.stripFromContacts(response); // RFC 8599 §13, even from a phone's own 200 (Linphone Android 5.0)
         List<ClientTransaction> toCancel = List.of();
         List<Runnable> abandoned = new ArrayList<>();
         String reason = null;
@@ -297,24 +297,6 @@ public final class ResponseContext {
 
     private static void cancelAll(List<ClientTransaction> transactions, String reason) {
         for (ClientTransaction tx : transactions) tx.cancel(reason);
-    }
-
-    /**
-     * RFC 8599 §13: a phone's push parameters must not reach other users, not even when the phone
-     * itself puts them in the Contact of its 200 OK (Linphone Android 5.0 does).
-     */
-    static void stripPushParameters(SipResponse response) {
-        if (!response.hasHeader(HeaderNames.CONTACT) || response.isContactWildcard()) return;
-        List<String> contacts = new ArrayList<>();
-        boolean changed = false;
-        for (NameAddress c : response.contacts()) {
-            NameAddress stripped = PushParameters.stripFrom(c);
-            changed |= stripped != c;
-            contacts.add(stripped.toString());
-        }
-        if (!changed) return;
-        response.removeHeader(HeaderNames.CONTACT);
-        for (String c : contacts) response.addHeader(HeaderNames.CONTACT, c);
     }
 
     /** Must hold the lock. The final response to send when every branch has ended, or null. */

@@ -296,7 +296,47 @@ public final class ConfigLoader {
         validatePush(c.push());
         validateStore(c.store());
         validateAdmin(c.admin());
+        validateEdge(c.edge());
         return c;
+    }
+
+    private static final List<String> EDGE_MODES = List.of("path", "contact-rewrite");
+    private static final List<String> UNSUPPORTED_PROVIDERS = List.of("forward", "reject");
+
+    private static void validateEdge(SipwakeConfig.Edge edge) {
+        if (edge.lapsedPushRetention().isNegative()) throw error("edge.lapsed-push-retention", "must not be negative");
+        Map<String, Integer> domains = new HashMap<>();
+        for (int i = 0; i < edge.upstreams().size(); i++) {
+            SipwakeConfig.Upstream u = edge.upstreams().get(i);
+            String key = "edge.upstreams[" + i + "]";
+            if (u.uri() == null || u.uri().isBlank()) throw error(key + ".uri", "missing (the registrar/PBX, e.g. sip:10.0.0.5:5060;transport=udp)");
+            try {
+                io.sipwake.sip.message.SipUri uri = io.sipwake.sip.message.SipUri.parse(u.uri().trim());
+                if (uri.user() != null) throw error(key + ".uri", "must name a host, not a user (got " + quote(u.uri()) + ")");
+                String t = uri.transportParam();
+                if (t != null && !List.of("udp", "tcp", "tls").contains(t.toLowerCase(Locale.ROOT))) {
+                    throw error(key + ".uri", "transport must be udp, tcp or tls (got " + quote(t) + ")");
+                }
+            } catch (IllegalArgumentException e) {
+                throw error(key + ".uri", "not a sip: or sips: URI (" + e.getMessage() + ")");
+            }
+            if (!EDGE_MODES.contains(u.mode())) {
+                throw error(key + ".mode", "must be one of " + String.join(", ", EDGE_MODES) + " (got " + quote(u.mode()) + ")");
+            }
+            if (!UNSUPPORTED_PROVIDERS.contains(u.unsupportedProviders())) {
+                throw error(key + ".unsupported-providers", "must be forward or reject (got " + quote(u.unsupportedProviders()) + ")");
+            }
+            List<String> names = u.domains().isEmpty() ? List.of("*") : u.domains();
+            for (int d = 0; d < names.size(); d++) {
+                String name = names.get(d).toLowerCase(Locale.ROOT);
+                if (name.isBlank()) throw error(key + ".domains[" + d + "]", "must not be empty");
+                Integer first = domains.putIfAbsent(name, i);
+                if (first != null) {
+                    throw error(u.domains().isEmpty() ? key + ".domains" : key + ".domains[" + d + "]",
+                            (name.equals("*") ? "every domain" : quote(name)) + " is served by edge.upstreams[" + first + "] already");
+                }
+            }
+        }
     }
 
     private static void validateAdmin(SipwakeConfig.Admin a) {
@@ -327,6 +367,10 @@ public final class ConfigLoader {
             throw error("push.message-timeout", "must be at most 30s, below the sender's Timer F (got " + push.messageTimeout().toSeconds() + "s)");
         }
         atLeast("push.min-expires", push.minExpires(), 121);
+        if (!push.refreshPushBefore().isZero() && push.refreshPushBefore().compareTo(Duration.ofSeconds(120)) < 0) {
+            // RFC 8599 §5.5: the push goes at least 120 s before the binding expires
+            throw error("push.refresh-push-before", "must be 0s (off) or at least 120s (got " + push.refreshPushBefore().toSeconds() + "s)");
+        }
         if (push.apns() != null) {
             if (push.apns().teams().isEmpty()) throw error("push.apns.teams", "name at least one team");
             for (int i = 0; i < push.apns().teams().size(); i++) {

@@ -10,10 +10,15 @@ import java.util.List;
  * file, or no file at all, runs a standalone registrar and proxy on port 5060 (UDP and TCP) with
  * its bindings in {@code ./data/sipwake.db}. {@code config/sipwake.example.yaml} documents each key.
  */
-public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin) {
+public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin, Edge edge) {
 
     public static SipwakeConfig defaults() {
-        return new SipwakeConfig(null, null, null, null, null);
+        return new SipwakeConfig(null, null, null, null, null, null);
+    }
+
+    /** The configuration without an {@code edge} section (standalone). */
+    public SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin) {
+        this(sip, registrar, push, store, admin, null);
     }
 
     public SipwakeConfig {
@@ -22,6 +27,39 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
         push = push == null ? Push.defaults() : push;
         store = store == null ? Store.defaults() : store;
         admin = admin == null ? Admin.defaults() : admin;
+        edge = edge == null ? Edge.defaults() : edge;
+    }
+
+    /**
+     * Edge mode: sipwake in front of existing registrars/PBXs ({@code io.sipwake.proxy.edge}). REGISTERs for the
+     * domains of an upstream are forwarded to it instead of being handled by sipwake's own registrar.
+     *
+     * @param lapsedPushRetention how long a push binding is kept after the upstream's registration lapsed, so that a
+     *                            call the PBX still sends to sipwake wakes the phone
+     */
+    public record Edge(List<Upstream> upstreams, @JsonProperty("lapsed-push-retention") Duration lapsedPushRetention) {
+        static Edge defaults() {
+            return new Edge(null, null);
+        }
+
+        public Edge {
+            upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+            lapsedPushRetention = lapsedPushRetention == null ? Duration.ofDays(1) : lapsedPushRetention;
+        }
+    }
+
+    /**
+     * One upstream registrar/PBX: its {@code sip:} URI, the AOR domains it serves (empty: every domain), how calls come
+     * back through sipwake ({@code path}, RFC 3327, or {@code contact-rewrite}), and whether a REGISTER naming a push
+     * provider sipwake lacks is forwarded (the PBX may push itself) or answered 555.
+     */
+    public record Upstream(String uri, List<String> domains, String mode,
+            @JsonProperty("unsupported-providers") String unsupportedProviders) {
+        public Upstream {
+            domains = domains == null ? List.of() : List.copyOf(domains);
+            mode = mode == null ? "path" : mode;
+            unsupportedProviders = unsupportedProviders == null ? "forward" : unsupportedProviders;
+        }
     }
 
     /**
@@ -51,12 +89,13 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             @JsonProperty("cancel-push") Boolean cancelPush,
             @JsonProperty("missed-call-push") Boolean missedCallPush,
             @JsonProperty("late-invite-cancel") Boolean lateInviteCancel,
+            @JsonProperty("refresh-push-before") Duration refreshPushBefore,
             Apns apns,
             Fcm fcm,
             Http http) {
 
         static Push defaults() {
-            return new Push(null, null, null, null, null, null, null, null, null);
+            return new Push(null, null, null, null, null, null, null, null, null, null);
         }
 
         public Push {
@@ -67,6 +106,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             http = http == null ? Http.defaults() : http;
             missedCallPush = missedCallPush == null ? Boolean.FALSE : missedCallPush;
             lateInviteCancel = lateInviteCancel == null ? Boolean.FALSE : lateInviteCancel;
+            refreshPushBefore = refreshPushBefore == null ? Duration.ofSeconds(150) : refreshPushBefore;
         }
     }
 
