@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * Kamailio from Debian's packages with {@code compare/kamailio-bench.cfg} in one of its roles (the {@code -A} defines),
- * on 127.0.0.1 UDP+TCP, with the ctl module so that {@code kamcmd} can read its shared memory use ({@code -m}: its size).
+ * on 127.0.0.1 UDP+TCP, with the ctl module so that {@code kamcmd} can read its shared memory use ({@code -m}: its size; {@code -M}, private memory per process, half that: usrloc preloads a whole SQLite table in it).
  */
 final class KamailioNode implements Node {
     private static final Pattern SHM_USED = Pattern.compile("used:\\s*(\\d+)");
@@ -35,7 +35,7 @@ final class KamailioNode implements Node {
         List<String> command = new ArrayList<>(List.of(h.kamailio().toString(), "-DD", "-E",
                 "-f", h.resource("kamailio-bench.cfg").toString(), "-Y", dir.toString(),
                 "-l", "udp:127.0.0.1:" + port, "-l", "tcp:127.0.0.1:" + port,
-                "-A", "WITH_CTL", "-A", "CTL_SOCKET=\"unix:" + ctl + "\"", "-m", Integer.toString(shmMegabytes)));
+                "-A", "WITH_CTL", "-A", "CTL_SOCKET=\"unix:" + ctl + "\"", "-m", Integer.toString(shmMegabytes), "-M", Integer.toString(shmMegabytes / 2)));
         for (String d : defines) command.addAll(List.of("-A", d));
         long t0 = System.nanoTime();
         Proc proc = Proc.start(name, command, dir, Map.of(), true);

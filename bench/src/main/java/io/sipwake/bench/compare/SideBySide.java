@@ -28,10 +28,11 @@ public final class SideBySide {
     static final List<String> SECTIONS = List.of("register", "calls", "edge", "wake", "capacity");
 
     private final Harness h;
-    private final Table table = new Table();
+    private final Table table;
 
-    private SideBySide(Harness h) {
+    SideBySide(Harness h, Table table) {
         this.h = h;
+        this.table = table;
     }
 
     public static void main(String[] args) throws Exception {
@@ -44,7 +45,7 @@ public final class SideBySide {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
                 case "--keep" -> keep = true;
-                case "--sipwake-jar" -> jar = Path.of(args[++i]);
+                case "--sipwake-jar" -> jar = Path.of(args[++i]).toAbsolutePath();
                 case "--profile" -> profile = Path.of(args[++i]).toAbsolutePath();
                 case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].split(",")));
                 default -> {
@@ -73,7 +74,7 @@ public final class SideBySide {
         Path work = Files.createTempDirectory("sipwake-side-by-side");
         if (profile != null) Files.createDirectories(profile);
         try (Harness h = new Harness(smoke, sipwakeJava, work, keep, log, profile)) {
-            SideBySide bench = new SideBySide(h);
+            SideBySide bench = new SideBySide(h, new Table());
             if (only.contains("register")) bench.register();
             if (only.contains("calls")) bench.calls();
             if (only.contains("edge")) new EdgeBench(h, bench.table).run();
@@ -108,7 +109,7 @@ public final class SideBySide {
 
     RateSearch.Result registerRate(Node node, String what) {
         int[] step = {0};
-        return RateSearch.search(h, what + " REGISTER", h.smoke() ? 20 : 500, h.smoke() ? 20 : 16_000, h.smoke() ? 0 : 3,
+        return RateSearch.search(h, what + " REGISTER", h.smoke() ? 20 : 500, h.smoke() ? 20 : 16_000, h.smoke() ? 0 : 2,
                 rate -> Sipp.run(h, node.name() + "-register-" + (++step[0]), "register.xml", node.port(), rate,
                         stepCount(rate), Math.max(100, rate * 2),
                         Map.of("user", "s" + step[0] + "u", "domain", DOMAIN), null));
@@ -142,10 +143,11 @@ public final class SideBySide {
      */
     RelayResult relay(Node node, int registerPort, int callPort, String what) throws Exception {
         int calleePort = Udp.freePort();
+        // Registered from the port the callee will listen on (before SIPp takes it): that is where sipwake sends.
+        Udp.register(registerPort, calleePort, "callee", DOMAIN, "sip:callee@127.0.0.1:" + calleePort);
         try (Proc callee = Sipp.serve(h, node.name() + "-callee", "callee.xml", calleePort)) {
-            Udp.register(registerPort, "callee", DOMAIN, "sip:callee@127.0.0.1:" + calleePort);
             int[] step = {0};
-            RateSearch.Result r = RateSearch.search(h, what + " calls", h.smoke() ? 10 : 100, h.smoke() ? 10 : 8_000, h.smoke() ? 0 : 3,
+            RateSearch.Result r = RateSearch.search(h, what + " calls", h.smoke() ? 10 : 100, h.smoke() ? 10 : 8_000, h.smoke() ? 0 : 2,
                     rate -> Sipp.run(h, node.name() + "-calls-" + (++step[0]), "caller.xml", callPort, rate, stepCount(rate),
                             Math.max(100, rate * 2), Map.of("domain", DOMAIN), "callee"));
             try (CallProbe probe = new CallProbe(callPort, DOMAIN)) {
@@ -161,9 +163,9 @@ public final class SideBySide {
         return h.smoke() ? 20 : 100;
     }
 
-    /** Calls per rate step: 4 s of load (1 s in a smoke run). */
+    /** Calls per rate step: 3 s of load (1 s in a smoke run). */
     long stepCount(int rate) {
-        return (long) rate * (h.smoke() ? 1 : 4);
+        return (long) rate * (h.smoke() ? 1 : 3);
     }
 
     void addLatencyRows(String id, String what, List<List<Long>> nanos, int[] failed) {

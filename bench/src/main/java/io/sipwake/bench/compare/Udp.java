@@ -42,21 +42,24 @@ final class Udp {
         long deadline = System.nanoTime() + millis * 1_000_000;
         for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
             if (!alive.getAsBoolean()) throw new IllegalStateException(who + " exited while starting");
-            String answer = exchange(port, request("OPTIONS", "sip:" + LOOPBACK + ":" + port, "ready", attempt, ""), 200);
+            String answer = exchange(port, 0, request("OPTIONS", "sip:" + LOOPBACK + ":" + port, "ready", attempt, ""), 200);
             if (answer != null && answer.startsWith("SIP/2.0 200 ")) return;
         }
         throw new IllegalStateException(who + " did not answer OPTIONS on 127.0.0.1:" + port + " within " + millis + " ms");
     }
 
-    /** Registers sip:user@domain with Contact {@code contactUri} at the registrar (or edge) on {@code port}. */
-    static void register(int port, String user, String domain, String contactUri) {
+    /**
+     * Registers sip:user@domain with Contact {@code contactUri} at the registrar (or edge) on {@code port}, sending
+     * from {@code localPort}: sipwake, like a NAT-aware registrar, reaches a UDP contact at the REGISTER's source.
+     */
+    static void register(int port, int localPort, String user, String domain, String contactUri) {
         String aor = "sip:" + user + "@" + domain;
         String extra = "Contact: <" + contactUri + ">\r\nExpires: 3600\r\n";
         String register = request("REGISTER", "sip:" + LOOPBACK + ":" + port, user, 1, extra)
                 .replace("To: <sip:" + LOOPBACK + ":" + port + ">", "To: <" + aor + ">")
                 .replace("From: <sip:bench@" + LOOPBACK + ">", "From: <" + aor + ">");
         for (int attempt = 0; attempt < 10; attempt++) {
-            String answer = exchange(port, register, 1_000);
+            String answer = exchange(port, localPort, register, 1_000);
             if (answer != null && answer.startsWith("SIP/2.0 200 ")) return;
             if (answer != null && !answer.startsWith("SIP/2.0 1")) {
                 throw new IllegalStateException("REGISTER " + aor + " answered " + answer.lines().findFirst().orElse(""));
@@ -78,8 +81,8 @@ final class Udp {
     }
 
     /** Sends one request and returns the first final response (or the last provisional one), or null on timeout. */
-    private static String exchange(int port, String request, int timeoutMillis) {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+    private static String exchange(int port, int localPort, String request, int timeoutMillis) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort))) {
             socket.setSoTimeout(timeoutMillis);
             byte[] out = request.replace("LOCALPORT", Integer.toString(socket.getLocalPort())).getBytes(StandardCharsets.UTF_8);
             socket.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), port));
