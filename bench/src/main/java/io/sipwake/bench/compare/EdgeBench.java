@@ -31,7 +31,7 @@ final class EdgeBench {
                             ? SipwakeNode.start(h, "sipwake-edge", "memory", edgeYaml(upstreamPort), side.jfr("edge"))
                             : KamailioNode.start(h, "kamailio-edge", Udp.freePort(), 1024,
                                     List.of("EDGE", "UPSTREAM=\"sip:127.0.0.1:" + upstreamPort + "\""))) {
-                registerRate[i] = (double) side.registerRate(edge, who + " edge").rate();
+                registerRate[i] = (double) side.registerRate(edge, who + " edge", 500).rate();
                 SideBySide.RelayResult r = side.relay(edge, edge.port(), registrar.port(), who + " edge");
                 callRate[i] = (double) r.rate();
                 latencies.add(r.setupNanos());

@@ -92,7 +92,7 @@ public final class SideBySide {
             String kind = persisted ? "SQLite" : "memory";
             Double[] rates = new Double[2];
             try (SipwakeNode s = SipwakeNode.start(h, "sipwake-registrar-" + kind, persisted ? "sqlite" : "memory", "", jfr("register-" + kind))) {
-                rates[0] = (double) registerRate(s, "sipwake " + kind).rate();
+                rates[0] = (double) registerRate(s, "sipwake " + kind, persisted ? 50 : 500).rate();
             }
             List<String> defines = new ArrayList<>();
             if (persisted) {
@@ -100,16 +100,16 @@ public final class SideBySide {
                 defines.addAll(List.of("WITH_DB", "DB_URL=\"sqlite://" + db + "\""));
             }
             try (KamailioNode k = KamailioNode.start(h, "kamailio-registrar-" + kind, defines)) {
-                rates[1] = (double) registerRate(k, "Kamailio " + kind).rate();
+                rates[1] = (double) registerRate(k, "Kamailio " + kind, persisted ? 50 : 500).rate();
             }
             table.add(persisted ? "1b" : "1a", "REGISTER rate, registrar, " + (persisted ? "persisted (SQLite, write-through)" : "in memory"),
                     "REGISTER/s", true, rates[0], rates[1], "highest stepped rate with 0 failures, 0 retransmissions");
         }
     }
 
-    RateSearch.Result registerRate(Node node, String what) {
+    RateSearch.Result registerRate(Node node, String what, int start) {
         int[] step = {0};
-        return RateSearch.search(h, what + " REGISTER", h.smoke() ? 20 : 500, h.smoke() ? 20 : 16_000, h.smoke() ? 0 : 2,
+        return RateSearch.search(h, what + " REGISTER", h.smoke() ? 20 : start, h.smoke() ? 20 : 16_000, h.smoke() ? 0 : 2,
                 rate -> Sipp.run(h, node.name() + "-register-" + (++step[0]), "register.xml", node.port(), rate,
                         stepCount(rate), Math.max(100, rate * 2),
                         Map.of("user", "s" + step[0] + "u", "domain", DOMAIN), null));
