@@ -327,7 +327,7 @@ public final class WakePathBenchmark {
     }
 
     /** 486 Busy Here to an INVITE: Vias, From, To (plus a tag), Call-ID and CSeq copied (RFC 3261 §8.2.6.2). */
-    static String busy(String invite) {
+    public static String busy(String invite) {
         StringBuilder sb = new StringBuilder("SIP/2.0 486 Busy Here\r\n");
         for (String line : invite.split("\r\n")) {
             if (line.isEmpty()) break;
@@ -444,14 +444,14 @@ public final class WakePathBenchmark {
     }
 
     /** Cuts a SIP byte stream into messages (CRLF keep-alives skipped, Content-Length honoured). */
-    static final class SipReader {
+    public static final class SipReader {
         private final InputStream in;
 
-        SipReader(InputStream in) {
+        public SipReader(InputStream in) {
             this.in = new BufferedInputStream(in);
         }
 
-        String next() throws IOException {
+        public String next() throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream(1024);
             int state = 0; // matched bytes of CRLFCRLF
             while (state < 4) {
@@ -482,7 +482,7 @@ public final class WakePathBenchmark {
         return null;
     }
 
-    static String firstLine(String m) {
+    public static String firstLine(String m) {
         int i = m.indexOf("\r\n");
         return i < 0 ? m : m.substring(0, i);
     }
@@ -543,7 +543,7 @@ public final class WakePathBenchmark {
         throw new IOException("no free port for both UDP and TCP");
     }
 
-    static java.util.concurrent.ThreadFactory daemon(String name) {
+    public static java.util.concurrent.ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(null, r, name + "-" + n.incrementAndGet(), 256 * 1024);
