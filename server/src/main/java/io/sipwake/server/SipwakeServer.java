@@ -128,6 +128,12 @@ public final class SipwakeServer implements AutoCloseable {
                 if (push.fcm().apiUrl() != null) fcm = fcm.withApiBaseUrl(java.net.URI.create(push.fcm().apiUrl()));
                 senders.add(new FcmPushSender(fcm));
             }
+            if (push.webpush() != null) {
+                SipwakeConfig.WebPush w = push.webpush();
+                senders.add(io.sipwake.push.webpush.WebPushSender.create(new io.sipwake.push.webpush.WebPushSettings(
+                        io.sipwake.push.webpush.VapidKey.read(w.vapidPrivateKey()), w.subject(),
+                        io.sipwake.push.http.HttpWakeSettings.of(w.allowHosts()).withTimeout(w.timeout()))));
+            }
             if (push.http().enabled()) {
                 senders.add(new io.sipwake.push.http.HttpWakeSender(
                         io.sipwake.push.http.HttpWakeSettings.of(push.http().allowHosts()).withTimeout(push.http().timeout())));
@@ -147,6 +153,13 @@ public final class SipwakeServer implements AutoCloseable {
         Set<String> providers = new java.util.TreeSet<>(pushes.providers());
         providers.removeIf(p -> p.endsWith(".dev"));
         return providers;
+    }
+
+    /** The VAPID public key by provider, for {@code +sip.vapid} (RFC 8599 §5.6.1.1). */
+    private static Map<String, String> vapidKeys(SipwakeConfig.Push push) {
+        if (push.webpush() == null) return Map.of();
+        return Map.of(io.sipwake.push.webpush.WebPushProtocol.PROVIDER,
+                io.sipwake.push.webpush.VapidKey.read(push.webpush().vapidPrivateKey()).publicKeyBase64Url());
     }
 
     private static ApnsSettings.Endpoint endpoint(SipwakeConfig.Endpoint e) {
@@ -189,7 +202,7 @@ public final class SipwakeServer implements AutoCloseable {
             PushBucket pushBucket = null;
             housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
             RegisterPushRules pushRules = pushes.providers().isEmpty() ? null
-                    : new RegisterPushRules(advertisedProviders(pushes), config.push().minExpires(), PNSREG_SECONDS);
+                    : new RegisterPushRules(advertisedProviders(pushes), config.push().minExpires(), PNSREG_SECONDS, vapidKeys(config.push()));
             PurrRegistry purrs = new PurrRegistry(clock, Duration.ofHours(1), Duration.ofDays(2));
             Registrar registrar = new Registrar(settings, locations, authenticator, pushRules, purrs, clock);
             // The transport must have its listener before it binds; the proxy needs the bound addresses.

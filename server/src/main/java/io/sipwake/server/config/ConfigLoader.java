@@ -371,6 +371,7 @@ public final class ConfigLoader {
             // RFC 8599 §5.5: the push goes at least 120 s before the binding expires
             throw error("push.refresh-push-before", "must be 0s (off) or at least 120s (got " + push.refreshPushBefore().toSeconds() + "s)");
         }
+        if (push.webpush() != null) validateWebPush(push.webpush());
         if (push.apns() != null) {
             if (push.apns().teams().isEmpty()) throw error("push.apns.teams", "name at least one team");
             for (int i = 0; i < push.apns().teams().size(); i++) {
@@ -397,6 +398,26 @@ public final class ConfigLoader {
             }
         }
         validateHttpWake(push.http());
+    }
+
+    private static void validateWebPush(SipwakeConfig.WebPush w) {
+        requireReadable("push.webpush.vapid-private-key", w.vapidPrivateKey(),
+                "a P-256 key: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out vapid.pem");
+        try {
+            io.sipwake.push.webpush.VapidKey.read(w.vapidPrivateKey());
+        } catch (IllegalArgumentException e) {
+            throw error("push.webpush.vapid-private-key", e.getMessage());
+        }
+        if (w.subject() != null && !w.subject().startsWith("mailto:") && !w.subject().startsWith("https:")) {
+            throw error("push.webpush.subject", "must be a mailto: or https: URI (RFC 8292 §2.1), got " + quote(w.subject()));
+        }
+        if (w.allowHosts().isEmpty()) throw error("push.webpush.allow-hosts", "must not be empty: no subscription could be reached");
+        if (!isPositive(w.timeout())) throw error("push.webpush.timeout", "must be positive");
+        try {
+            io.sipwake.push.http.HttpWakeSettings.of(w.allowHosts());
+        } catch (IllegalArgumentException e) {
+            throw error("push.webpush.allow-hosts", e.getMessage());
+        }
     }
 
     private static void validateHttpWake(SipwakeConfig.Http http) {

@@ -92,10 +92,11 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             @JsonProperty("refresh-push-before") Duration refreshPushBefore,
             Apns apns,
             Fcm fcm,
-            Http http) {
+            Http http,
+            WebPush webpush) {
 
         static Push defaults() {
-            return new Push(null, null, null, null, null, null, null, null, null, null);
+            return new Push(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public Push {
@@ -129,6 +130,20 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
         /** Whether the sender runs: only with a non-empty allow-list. */
         public boolean enabled() {
             return !allowHosts.isEmpty();
+        }
+    }
+
+    /**
+     * WebPush (RFC 8030) for web and UnifiedPush phones ({@code pn-provider=webpush}, the subscription URI as
+     * {@code pn-prid}), signed with sipwake's VAPID key (RFC 8292), whose public half the 2xx to REGISTER carries as
+     * {@code +sip.vapid}. Subscription URIs are only called on {@code allow-hosts} (by default the browsers' push
+     * services), never on private addresses unless a CIDR entry allows them.
+     */
+    public record WebPush(@JsonProperty("vapid-private-key") Path vapidPrivateKey, String subject,
+            @JsonProperty("allow-hosts") List<String> allowHosts, Duration timeout) {
+        public WebPush {
+            allowHosts = allowHosts == null ? io.sipwake.push.webpush.WebPushSettings.KNOWN_PUSH_SERVICES : List.copyOf(allowHosts);
+            timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
         }
     }
 
