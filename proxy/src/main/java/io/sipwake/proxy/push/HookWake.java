@@ -147,7 +147,7 @@ public final class HookWake {
      * @param pushes    every push of the wake, in order
      * @param elapsed   from this wake's request to its answer
      * @param duplicate whether this wake joined an earlier one with the same call id (no push of its own)
-     * @param stored    whether the contact given was stored or refreshed as a hook binding
+     * @param stored    whether this wake's contact was stored or refreshed as a hook binding (never for a duplicate)
      * @param message   what happened, for people: the reason for a 404, the provider's answer...
      */
     public record Result(Outcome outcome, String aor, String callId, Push push, List<Push> pushes, Duration elapsed,
@@ -438,7 +438,7 @@ public final class HookWake {
             String text = message;
             if (a.note != null && outcome != Outcome.NO_PUSH_BINDING) text = text + " (" + a.note + "; pushed the stored binding(s))";
             return new Result(outcome, a.aor, a.callId, about == null ? null : about.view(), List.copyOf(all),
-                    Duration.ofNanos(System.nanoTime() - startNanos), duplicate, a.stored, text);
+                    Duration.ofNanos(System.nanoTime() - startNanos), duplicate, a.stored && !duplicate, text);
         }
     }
 

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP API (JSON) and the Prometheus endpoint, on the JDK's {@link HttpServer} with a small bounded
- * executor. See README "Admin API and metrics" for the endpoints.
+ * executor. See README "Admin API and metrics" for the endpoints. A wake ({@code POST /api/v1/wake}, {@link AdminWake})
+ * that waits for a phone holds no thread: its exchange stays open and is answered when the wake ends, so many
+ * dialplans can wait at once.
  *
  * <p>Authentication: with {@code admin.token-file} every endpoint except {@code /api/v1/health} needs
  * {@code Authorization: Bearer <token>}, compared in constant time; without it nothing is authenticated, and the
