@@ -50,6 +50,7 @@ final class HookTestBed implements AutoCloseable {
     private final Map<String, AtomicInteger> wakeUrlHits = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Path dir;
+    private final AtomicInteger extensions = new AtomicInteger(2000);
     TestServer server;
 
     HookTestBed(Path dir) throws Exception {
@@ -72,7 +73,12 @@ final class HookTestBed implements AutoCloseable {
                 + ", service-account: " + account.jsonFile() + ", sender-ids: [\"" + FCM_SENDER + "\"]}\n"
                 + "  http:\n    allow-hosts: [127.0.0.1/32]\n";
         Files.createDirectories(dir.resolve("server"));
-        server = TestServer.start(dir.resolve("server"), "", "", push + "admin:\n  enabled: true\n  port: 0\n  token-file: " + tokenFile + "\n");
+        server = TestServer.start(dir.resolve("server"), "    - {transport: ws, port: 0}\n", "", push + "admin:\n  enabled: true\n  port: 0\n  token-file: " + tokenFile + "\n");
+    }
+
+    /** A fresh PBX extension's AOR, so that no test sees another's bindings. */
+    String newAor() {
+        return "sip:" + extensions.incrementAndGet() + "@pbx.example.com";
     }
 
     String adminUrl() {
@@ -170,6 +176,13 @@ final class HookTestBed implements AutoCloseable {
         cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         int exit = cmd.execute(args);
         return new Cli(exit, out.toString(), err.toString());
+    }
+
+    /** Removes the bindings of the users that register through sipwake (alice, bob, carol), so each test starts without them. */
+    void forgetRegisteredPhones() {
+        for (String user : List.of("alice", "bob", "carol")) {
+            server.server().locations().update(PushTestSupport.aor(user), current -> List.of()).join();
+        }
     }
 
     /** Stops sipwake and starts it again on the same ports and database. */

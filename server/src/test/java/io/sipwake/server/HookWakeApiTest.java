@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -41,7 +41,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(90)
 class HookWakeApiTest {
-    private final AtomicInteger extensions = new AtomicInteger(2000);
     private HookTestBed bed;
 
     @BeforeAll
@@ -54,9 +53,9 @@ class HookWakeApiTest {
         if (bed != null) bed.close();
     }
 
-    /** A fresh PBX extension, so that no test sees another's bindings. */
-    private String newAor() {
-        return "sip:" + extensions.incrementAndGet() + "@pbx.example.com";
+    @AfterEach
+    void forgetThePhones() {
+        bed.forgetRegisteredPhones();
     }
 
     private static Map<String, Object> fields(Object... pairs) {
@@ -76,7 +75,7 @@ class HookWakeApiTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Dialect.class)
     void aContactOfEachDialectIsStoredAndPushedOnceAndTheAnswerIsAccepted(Dialect dialect) throws Exception {
-        String aor = newAor();
+        String aor = bed.newAor();
         String token = bed.newToken(dialect);
         String callId = "call-" + UUID.randomUUID() + "@pbx";
         HttpResponse<String> r = bed.post(null, HookTestBed.json(fields("aor", aor, "contact", bed.contact(dialect, token), "call-id", callId,
@@ -116,7 +115,7 @@ class HookWakeApiTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Dialect.class)
     void withWaitAPhoneThatRegistersWithThePbxIsDoneWhenThePushIsAccepted(Dialect dialect) throws Exception {
-        String aor = newAor();
+        String aor = bed.newAor();
         String token = bed.newToken(dialect);
         // all fields as query parameters, the way a dialplan calls curl
         HttpResponse<String> r = bed.post("aor=" + q(aor) + "&contact=" + q(bed.contact(dialect, token)) + "&wait=true&timeout=10", null);
@@ -130,7 +129,7 @@ class HookWakeApiTest {
 
     @Test
     void aFormEncodedBodyAsAsteriskCurlPostsItWorks() throws Exception {
-        String aor = newAor();
+        String aor = bed.newAor();
         String token = bed.newToken(Dialect.RFC8599_FCM);
         HttpResponse<String> r = bed.post(null, "aor=" + q(aor) + "&contact=" + q(bed.contact(Dialect.RFC8599_FCM, token)) + "&call-id=form-1");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -171,6 +170,23 @@ class HookWakeApiTest {
         assertThat(body.get("push").get("binding").asText()).isEqualTo("registered");
         assertThat(body.get("stored").asBoolean()).as("a registered phone's own binding is used, none is added").isFalse();
         assertThat(hookBindings(aor)).isEmpty();
+    }
+
+    @Test
+    void withWaitAPhoneConnectedToSipwakeNowIsRegisteredAtOnce() throws Exception {
+        String voip = PushTestSupport.newToken();
+        bed.apns.allow(PushTestSupport.BUNDLE + ".voip", voip);
+        try (WebSocketPhone phone = new WebSocketPhone("carol", TestServer.PASSWORD, bed.server.port(io.sipwake.sip.transport.Transport.WS),
+                PushTestSupport.linphonePn(voip, PushTestSupport.newToken()))) {
+            assertThat(phone.register().status()).isEqualTo(200);
+            // the phone keeps its WebSocket open: it is awake, no REGISTER will follow the push
+            HttpResponse<String> r = bed.post("aor=" + q(PushTestSupport.aor("carol")) + "&wait=true&timeout=20s", null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode body = HookTestBed.json(r);
+            assertThat(body.get("outcome").asText()).isEqualTo("registered");
+            assertThat(body.get("message").asText()).isEqualTo("the phone is connected to sipwake now");
+            assertThat(body.get("elapsed-ms").asLong()).isLessThan(20_000);
+        }
     }
 
     @Test
@@ -225,7 +241,7 @@ class HookWakeApiTest {
 
     @Test
     void anAorWithoutPushBindingIs404AndSoIsAContactWithoutPushParameters() throws Exception {
-        String aor = newAor();
+        String aor = bed.newAor();
         HttpResponse<String> none = bed.post("aor=" + q(aor), null);
         assertThat(none.statusCode()).isEqualTo(404);
         assertThat(HookTestBed.json(none).get("outcome").asText()).isEqualTo("no-push-binding");
@@ -244,7 +260,7 @@ class HookWakeApiTest {
 
     @Test
     void aRejectionThatIsNotADeadTokenIs502WithTheProvidersAnswerAndKeepsTheBinding() throws Exception {
-        String aor = newAor();
+        String aor = bed.newAor();
         String token = PushTestSupport.newToken(); // not allowed for the topic: APNs answers DeviceTokenNotForTopic
         HttpResponse<String> r = bed.post(null, HookTestBed.json(fields("aor", aor, "contact", bed.contact(Dialect.RFC8599_APNS, token))));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
@@ -259,10 +275,10 @@ class HookWakeApiTest {
 
     @Test
     void aDeadTokenIs410AndItsBindingIsRemovedAlsoAfterARestart() throws Exception {
-        String aor = newAor();
+        String aor = bed.newAor();
         String token = bed.newToken(Dialect.RFC8599_APNS);
         assertThat(bed.post(null, HookTestBed.json(fields("aor", aor, "contact", bed.contact(Dialect.RFC8599_APNS, token)))).statusCode()).isEqualTo(200);
-        String other = newAor();
+        String other = bed.newAor();
         String fcmToken = bed.newToken(Dialect.RFC8599_FCM);
         assertThat(bed.post(null, HookTestBed.json(fields("aor", other, "contact", bed.contact(Dialect.RFC8599_FCM, fcmToken)))).statusCode())
                 .isEqualTo(200);
@@ -324,7 +340,7 @@ class HookWakeApiTest {
     @Test
     void aMissingOrWrongTokenIs401AndPushesNothing() throws Exception {
         String token = bed.newToken(Dialect.RFC8599_APNS);
-        String query = "aor=" + q(newAor()) + "&contact=" + q(bed.contact(Dialect.RFC8599_APNS, token));
+        String query = "aor=" + q(bed.newAor()) + "&contact=" + q(bed.contact(Dialect.RFC8599_APNS, token));
         HttpResponse<String> missing = bed.post(query, null, null);
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(HookTestBed.json(missing).get("error").asText()).contains("missing bearer token");

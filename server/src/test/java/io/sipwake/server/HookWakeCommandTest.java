@@ -21,8 +21,8 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,7 +39,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(90)
 class HookWakeCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final AtomicInteger extensions = new AtomicInteger(3000);
     private HookTestBed bed;
 
     @BeforeAll
@@ -52,8 +51,9 @@ class HookWakeCommandTest {
         if (bed != null) bed.close();
     }
 
-    private String newAor() {
-        return "sip:" + extensions.incrementAndGet() + "@pbx.example.com";
+    @AfterEach
+    void forgetThePhones() {
+        bed.forgetRegisteredPhones();
     }
 
     @Test
@@ -70,7 +70,7 @@ class HookWakeCommandTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Dialect.class)
     void eachDialectOfContactWakesAndExitsZero(Dialect dialect) throws Exception {
-        String aor = newAor();
+        String aor = bed.newAor();
         String token = bed.newToken(dialect);
         Cli r = bed.cli("wake", aor, "--contact", bed.contact(dialect, token), "--call-id", "cli-" + dialect, "--timeout", "10s");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
@@ -124,7 +124,7 @@ class HookWakeCommandTest {
 
     @Test
     void noPushBindingExitsFour() {
-        String aor = newAor();
+        String aor = bed.newAor();
         Cli r = bed.cli("wake", aor);
         assertThat(r.exitCode()).isEqualTo(4);
         assertThat(r.out()).startsWith("no-push-binding: " + aor + " in ").contains("no bindings for " + aor);
@@ -136,14 +136,14 @@ class HookWakeCommandTest {
     @Test
     void aRejectedPushExitsSixAndPrintsTheProvidersAnswer() {
         String token = PushTestSupport.newToken(); // not allowed for the topic
-        Cli r = bed.cli("wake", newAor(), "--contact", bed.contact(Dialect.MOD_APN, token));
+        Cli r = bed.cli("wake", bed.newAor(), "--contact", bed.contact(Dialect.MOD_APN, token));
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(6);
         assertThat(r.out()).startsWith("rejected: ").contains("call push: rejected: 400 DeviceTokenNotForTopic");
     }
 
     @Test
     void aDeadTokenExitsSevenAndItsBindingIsGone() {
-        String aor = newAor();
+        String aor = bed.newAor();
         String token = bed.newToken(Dialect.RFC8599_APNS);
         bed.apns.unregister(token, Instant.parse("2026-03-04T05:06:07Z"));
         Cli r = bed.cli("wake", aor, "--contact", bed.contact(Dialect.RFC8599_APNS, token));
@@ -155,7 +155,7 @@ class HookWakeCommandTest {
 
     @Test
     void theSameCallIdSendsOnePush() throws Exception {
-        String aor = newAor();
+        String aor = bed.newAor();
         String token = bed.newToken(Dialect.RFC8599_FCM);
         String contact = bed.contact(Dialect.RFC8599_FCM, token);
         String callId = "cli-dup-" + UUID.randomUUID();
@@ -171,7 +171,7 @@ class HookWakeCommandTest {
 
     @Test
     void badInputExitsTwoAndAWrongTokenThree() throws Exception {
-        Cli r = bed.cli("wake", newAor(), "--timeout", "soon");
+        Cli r = bed.cli("wake", bed.newAor(), "--timeout", "soon");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).startsWith("sipwake: 'timeout': expected a duration");
         assertThat(r.out()).isEmpty();
@@ -181,7 +181,7 @@ class HookWakeCommandTest {
         assertThat(bed.cli("wake").exitCode()).as("AOR missing: picocli usage error").isEqualTo(2);
 
         Path wrong = Files.writeString(bed.tokenFile.resolveSibling("wrong-token"), "not-the-token\n");
-        Cli refused = HookTestBed.cliRaw("wake", newAor(), "--admin", bed.adminUrl(), "--token-file", wrong.toString());
+        Cli refused = HookTestBed.cliRaw("wake", bed.newAor(), "--admin", bed.adminUrl(), "--token-file", wrong.toString());
         assertThat(refused.exitCode()).isEqualTo(3);
         assertThat(refused.err()).contains("the admin API refused the token (invalid bearer token)");
     }
@@ -192,14 +192,14 @@ class HookWakeCommandTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        Cli r = HookTestBed.cliRaw("wake", newAor(), "--admin", "http://127.0.0.1:" + closedPort);
+        Cli r = HookTestBed.cliRaw("wake", bed.newAor(), "--admin", "http://127.0.0.1:" + closedPort);
         assertThat(r.exitCode()).isEqualTo(5);
         assertThat(r.err()).startsWith("sipwake: cannot reach the admin API at http://127.0.0.1:" + closedPort);
     }
 
     @Test
     void jsonPrintsTheApiAnswerWithTokensRedacted() throws Exception {
-        String aor = newAor();
+        String aor = bed.newAor();
         String token = bed.newToken(Dialect.LINPHONE_LEGACY_PN_TOK);
         Cli r = bed.cli("wake", aor, "--contact", bed.contact(Dialect.LINPHONE_LEGACY_PN_TOK, token), "--json");
         assertThat(r.exitCode()).isZero();
