@@ -384,7 +384,7 @@ public final class SipwakeServer implements AutoCloseable {
         return hook;
     }
 
-    /** Whether a device's REGISTER came over a connection (TCP, TLS, WebSocket) that is still open: it needs no push. */
+    /** Whether a device's REGISTER came over a connection (TCP, TLS, WebSocket) that is still open: it is awake now. */
     private static boolean connectedNow(NettySipTransport transport, io.sipwake.store.Binding binding) {
         Flow flow = binding.flow() == null ? null : Flow.parseToken(binding.flow());
         return flow != null && flow.transport().isReliable() && transport.isOpen(flow);
