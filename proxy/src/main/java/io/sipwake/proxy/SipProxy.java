@@ -501,8 +501,10 @@ public final class SipProxy implements TransactionUser {
         String ip = flow.remote().getAddress().getHostAddress();
         for (Binding b : locations.lookup(aor)) {
             if (flow.token().equals(b.flow())) return true;
-            String source = b.source();
-            if (source != null && source.substring(source.indexOf(':') + 1, source.lastIndexOf(':')).equals(ip)) return true;
+            String source = b.source(); // "transport:ip:port", or "hook" for a binding a PBX dialplan stored
+            int first = source == null ? -1 : source.indexOf(':');
+            int last = source == null ? -1 : source.lastIndexOf(':');
+            if (first >= 0 && last > first && source.substring(first + 1, last).equals(ip)) return true;
         }
         return false;
     }

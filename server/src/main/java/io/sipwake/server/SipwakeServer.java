@@ -7,6 +7,7 @@ import io.sipwake.proxy.auth.Credentials;
 import io.sipwake.proxy.auth.DigestAlgorithm;
 import io.sipwake.proxy.auth.DigestAuthenticator;
 import io.sipwake.proxy.location.LocationService;
+import io.sipwake.proxy.push.HookWake;
 import io.sipwake.proxy.push.PurrRegistry;
 import io.sipwake.proxy.push.PushBucket;
 import io.sipwake.proxy.push.PushDispatcher;
@@ -88,6 +89,7 @@ public final class SipwakeServer implements AutoCloseable {
     private final ExecutorService resolver;
     private final PushDispatcher pushes;
     private volatile PushBucket bucket;
+    private volatile HookWake hook;
     private volatile io.sipwake.server.admin.AdminServer admin;
     private volatile io.sipwake.server.admin.AdminMetrics metrics;
 
@@ -273,6 +275,10 @@ public final class SipwakeServer implements AutoCloseable {
                         upstreamResolver, clock, config.edge().lapsedPushRetention()));
                 log.info("edge mode: phones register through sipwake to {}", upstreams.all());
             }
+            NettySipTransport sip = transport;
+            HookWake hook = pushRules == null ? null : new HookWake(locations, pushes, housekeeping, clock,
+                    HookWake.Settings.defaults(config.push().callTimeout()), b -> connectedNow(sip, b));
+            if (hook != null) hook.setMetrics(metrics);
             user.delegate = proxy;
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
@@ -287,6 +293,7 @@ public final class SipwakeServer implements AutoCloseable {
                     transport.listeningPoints());
             SipwakeServer server = new SipwakeServer(store, locations, transport, transactions, timer, housekeeping, resolver, pushes);
             server.bucket = pushBucket;
+            server.hook = hook;
             server.metrics = metrics;
             started = server;
         } catch (RuntimeException e) {
@@ -440,6 +447,17 @@ public final class SipwakeServer implements AutoCloseable {
     public int heldRequests() {
         PushBucket b = bucket;
         return b == null ? 0 : b.size();
+    }
+
+    /** Hook mode's wakes ({@code POST /api/v1/wake}), or null when push is off. */
+    public HookWake hookWake() {
+        return hook;
+    }
+
+    /** Whether a device's REGISTER came over a connection (TCP, TLS, WebSocket) that is still open: it is awake now. */
+    private static boolean connectedNow(NettySipTransport transport, io.sipwake.store.Binding binding) {
+        Flow flow = binding.flow() == null ? null : Flow.parseToken(binding.flow());
+        return flow != null && flow.transport().isReliable() && transport.isOpen(flow);
     }
 
     /** The push senders by provider (for test pushes); its {@link PushDispatcher#providers()} is empty when push is off. */

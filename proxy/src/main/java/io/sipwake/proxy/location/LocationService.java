@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@link ConcurrentHashMap#compute}), and the store is written by a single thread in the order the
  * updates happened, so the database always converges to the memory state. An update's future
  * completes once its write is durable; the registrar answers the REGISTER only then.
+ *
+ * <p>{@link Listener}s learn of each update once it is durable, whoever made it (the registrar, edge
+ * mode, the hook, the admin API), so code can wait for "this AOR registered again" without polling.
  */
 public final class LocationService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocationService.class);
@@ -32,6 +36,18 @@ public final class LocationService implements AutoCloseable {
     private final ConcurrentHashMap<String, List<Binding>> bindingsByAor = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> flowUsers = new ConcurrentHashMap<>();
     private final ExecutorService writer;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Told about each AOR whose bindings an {@link #update} changed, after the change is stored. Called on the
+     * store's writer thread, in the order of the updates, before the update's future completes: it must be quick
+     * and must not block (hand real work to another thread). Not called for expiry sweeps.
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** {@code bindings} are the AOR's bindings after the update (empty when it has none left). */
+        void bindingsChanged(String aor, List<Binding> bindings);
+    }
 
     public LocationService(BindingStore store, Clock clock) {
         this.store = store;
@@ -41,6 +57,11 @@ public final class LocationService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Adds a listener for every later {@link #update}. */
+    public void addListener(Listener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /** Loads the stored bindings (blocking; call once at start-up). Returns how many were loaded. */
@@ -91,6 +112,13 @@ public final class LocationService implements AutoCloseable {
         List<Binding> next = result.get();
         return CompletableFuture.supplyAsync(() -> {
             store.putAll(aor, next);
+            for (Listener l : listeners) {
+                try {
+                    l.bindingsChanged(aor, next);
+                } catch (RuntimeException e) {
+                    log.warn("a binding listener failed for {}: {}", aor, e.toString()); // never fails the stored update
+                }
+            }
             return next;
         }, writer);
     }

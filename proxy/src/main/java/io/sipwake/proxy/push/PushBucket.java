@@ -214,12 +214,7 @@ public final class PushBucket {
         NameAddress from = r.from();
         String caller = from.uri() instanceof SipUri s ? s.withParams(io.sipwake.sip.message.Parameters.empty()).toString() : from.uri().toString();
         boolean video = new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("m=video");
-        // The normalised pn-param no longer names the token's service: label an APNs token so the sender
-        // sends a PushKit token as VoIP and a remote-notification token as an alert, never the other way round.
-        PushToken t = token.get();
-        String prid = "apns".equals(h.push.provider()) && t.service() != PushToken.Service.DEFAULT
-                ? t.token() + ":" + t.service().name().toLowerCase(java.util.Locale.ROOT)
-                : t.token();
+        String prid = h.push.senderPrid(token.get());
         return new PushRequest(h.push.provider(), h.push.param(), prid, h.push.sandbox(), kind, deadline, r.callId(), h.callUuid,
                 caller, from.displayNameUnquoted(), video, clock.instant(), r.callId());
     }
@@ -283,19 +278,7 @@ public final class PushBucket {
 
     /** Sends a push and reports it, and its answer with the round trip, to the metrics. */
     private java.util.concurrent.CompletableFuture<PushResult> dispatch(PushRequest request) {
-        ProxyMetrics m = metrics;
-        String provider = request.provider();
-        m.pushSent(provider, request.kind().name().toLowerCase(java.util.Locale.ROOT));
-        long sent = System.nanoTime();
-        return pushes.send(request).whenComplete((result, error) -> {
-            String outcome = result instanceof PushResult.Accepted ? "accepted"
-                    : result instanceof PushResult.Rejected r ? r.reason() : "failed";
-            try {
-                m.pushOutcome(provider, outcome, Duration.ofNanos(System.nanoTime() - sent));
-            } catch (RuntimeException e) {
-                log.warn("push metrics failed: {}", e.toString()); // a metrics fault never changes the push's outcome
-            }
-        });
+        return pushes.send(request, metrics);
     }
 
     /**
@@ -341,18 +324,25 @@ public final class PushBucket {
         }
     }
 
-    /** §5.3 and RFC 5626: the same device is the same +sip.instance, else the same push token. */
     private Binding match(Held h, List<Binding> bindings) {
-        long since = h.heldAt.toEpochMilli();
+        return reRegistration(h.binding, h.push, h.heldAt.toEpochMilli(), bindings);
+    }
+
+    /**
+     * §5.3 and RFC 5626: the binding by which the device pushed through {@code pushed} registered at or after
+     * {@code sinceMillis}: the same {@code +sip.instance}, else a shared push token or the same binding key. Bindings
+     * the PBX hook stored ({@link HookWake#isHookBinding}) are no registration. Null when there is none.
+     */
+    static Binding reRegistration(Binding pushed, PushParameters device, long sinceMillis, List<Binding> bindings) {
         for (Binding b : bindings) {
-            if (b.updatedAtMillis() < since) continue; // not a registration made after the push
-            if (h.binding.instanceId() != null && h.binding.instanceId().equals(b.instanceId())) return b;
+            if (b.updatedAtMillis() < sinceMillis || HookWake.isHookBinding(b)) continue; // not a registration made after the push
+            if (pushed.instanceId() != null && pushed.instanceId().equals(b.instanceId())) return b;
         }
         for (Binding b : bindings) {
-            if (b.updatedAtMillis() < since) continue;
+            if (b.updatedAtMillis() < sinceMillis || HookWake.isHookBinding(b)) continue;
             PushParameters p = io.sipwake.proxy.registrar.Registrar.pushParameters(b);
-            if (p != null && p.sharesTokenWith(h.push)) return b;
-            if (b.bindingKey().equals(h.binding.bindingKey())) return b;
+            if (p != null && p.sharesTokenWith(device)) return b;
+            if (b.bindingKey().equals(pushed.bindingKey())) return b;
         }
         return null;
     }

@@ -35,6 +35,23 @@ public final class PushDispatcher implements AutoCloseable {
         return sender.send(request).exceptionally(e -> new PushResult.Failed(e.toString(), e));
     }
 
+    /** Sends a push and reports it, and its answer with the round trip, to {@code metrics}. */
+    public CompletableFuture<PushResult> send(PushRequest request, io.sipwake.proxy.ProxyMetrics metrics) {
+        String provider = request.provider();
+        metrics.pushSent(provider, request.kind().name().toLowerCase(Locale.ROOT));
+        long sent = System.nanoTime();
+        return send(request).whenComplete((result, error) -> {
+            String outcome = result instanceof PushResult.Accepted ? "accepted"
+                    : result instanceof PushResult.Rejected r ? r.reason() : "failed";
+            try {
+                metrics.pushOutcome(provider, outcome, java.time.Duration.ofNanos(System.nanoTime() - sent));
+            } catch (RuntimeException e) {
+                // a metrics fault never changes the push's outcome
+                org.slf4j.LoggerFactory.getLogger(PushDispatcher.class).warn("push metrics failed: {}", e.toString());
+            }
+        });
+    }
+
     @Override
     public void close() {
         for (PushSender s : senders) s.close();

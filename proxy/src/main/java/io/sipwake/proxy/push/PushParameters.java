@@ -109,6 +109,17 @@ public record PushParameters(String provider, boolean sandbox, String param, Lis
         return v == null ? null : SipUri.unescape(Lexer.unquote(v));
     }
 
+    /**
+     * The {@code pn-prid} to hand a push sender for {@code token}. The normalised pn-param no longer names the
+     * token's service, so an APNs token is labelled ({@code <token>:voip}, {@code <token>:remote}): the sender then
+     * sends a PushKit token as VoIP and a remote-notification token as an alert, never the other way round.
+     */
+    public String senderPrid(PushToken token) {
+        return "apns".equals(provider) && token.service() != PushToken.Service.DEFAULT
+                ? token.token() + ":" + token.service().name().toLowerCase(Locale.ROOT)
+                : token.token();
+    }
+
     /** The APNs Team ID: the part of pn-param before the first period; empty for the legacy dialects, which do not send it. */
     public Optional<String> apnsTeamId() {
         requireApns();

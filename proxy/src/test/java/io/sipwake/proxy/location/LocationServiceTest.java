@@ -85,4 +85,24 @@ class LocationServiceTest {
             assertThat(store.loadAll()).hasSize(400);
         }
     }
+
+    @Test
+    void listenersLearnEachStoredUpdateInOrderAndAFailingOneChangesNothing() {
+        InMemoryBindingStore store = new InMemoryBindingStore(clock);
+        try (LocationService locations = new LocationService(store, clock)) {
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            locations.addListener((aor, bindings) -> {
+                throw new IllegalStateException("a broken listener");
+            });
+            locations.addListener((aor, bindings) -> {
+                // the change is durable by the time a listener hears of it
+                assertThat(store.loadAll()).hasSameSizeAs(bindings);
+                seen.add(aor + " " + bindings.size() + " " + Thread.currentThread().getName());
+            });
+            List<Binding> stored = locations.update("sip:alice@example.com", current -> List.of(binding("sip:a@h1", now.get() + 1000))).join();
+            assertThat(stored).hasSize(1);
+            locations.update("sip:alice@example.com", current -> List.of()).join();
+            assertThat(seen).containsExactly("sip:alice@example.com 1 sipwake-binding-writer", "sip:alice@example.com 0 sipwake-binding-writer");
+        }
+    }
 }

@@ -130,7 +130,7 @@ public final class ConfigLoader {
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}. */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         if (text == null) throw new IllegalArgumentException("expected a duration such as 500ms, 30s or 10m");
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
