@@ -1,0 +1,72 @@
+package io.sipwake.server.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipwake.server.cli.SipwakeCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * {@code sipwake demo} as a newcomer runs it: it must finish by itself with exit 0, and what it prints must show,
+ * for the iPhone (APNs) and for the Android phone (FCM), the push sipwake sent, the phone woken by it, the held
+ * INVITE forwarded to the re-registered phone (RFC 8599 §5.6.2) and the call answered; and it leaves nothing behind.
+ */
+class DemoTest {
+
+    @Test
+    @Timeout(90)
+    void demoWakesBothPhonesAndPrintsEachCallsTimeline() throws Exception {
+        long demoDirsBefore = demoDirs();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new SipwakeCommand());
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+
+        int exit = cmd.execute("demo");
+
+        String printed = out.toString();
+        assertThat(exit).as("exit code; stderr: %s; stdout:%n%s", err, printed).isZero();
+        String iphoneCall = section(printed, "Call 1:");
+        String androidCall = section(printed, "Call 2:");
+        assertThat(iphoneCall).contains("sip:alice@127.0.0.1", "push received from APNs (voip", "re-REGISTER answered 200 OK",
+                "INVITE received", "caller   200 OK", "BYE answered 200 OK");
+        assertThat(sipwakeTrace(iphoneCall)).containsPattern("\\d+ms received INVITE, \\d+ms push sent to apns, .*\\d+ms forwarded")
+                .contains("push accepted");
+        assertThat(androidCall).contains("sip:bob@127.0.0.1", "push received from FCM (data message, priority high, type call)",
+                "re-REGISTER answered 200 OK", "INVITE received", "caller   200 OK", "BYE answered 200 OK");
+        assertThat(sipwakeTrace(androidCall)).containsPattern("\\d+ms received INVITE, \\d+ms push sent to fcm, .*\\d+ms forwarded")
+                .contains("push accepted");
+        assertThat(printed).contains("Both sleeping phones were woken by a push");
+        assertThat(printed).as("device tokens are shown redacted").contains("pn-prid=").containsPattern("pn-prid=[^\\s…]{4}…[^\\s…]{4}\\s");
+        assertThat(demoDirs()).as("the demo's temporary directory is removed").isEqualTo(demoDirsBefore);
+    }
+
+    /** The lines of one call, from its heading to the next blank line. */
+    private static String section(String printed, String heading) {
+        int start = printed.indexOf(heading);
+        assertThat(start).as("%s in:%n%s", heading, printed).isNotNegative();
+        int end = printed.indexOf("\n\n", start);
+        return printed.substring(start, end < 0 ? printed.length() : end);
+    }
+
+    private static String sipwakeTrace(String call) {
+        Matcher m = Pattern.compile("sipwake's trace of this INVITE[^\\n]*\\n\\s*([^\\n]*)").matcher(call);
+        assertThat(m.find()).as("sipwake's trace in:%n%s", call).isTrue();
+        return m.group(1);
+    }
+
+    private static long demoDirs() throws Exception {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("sipwake-demo-")).count();
+        }
+    }
+}
