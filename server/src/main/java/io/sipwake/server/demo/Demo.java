@@ -182,7 +182,7 @@ public final class Demo {
 
     private static SipwakeServer start(Path config) throws DemoFailure {
         try {
-            return SipwakeServer.start(ConfigLoader.load(config));
+            return SipwakeServer.start(ConfigLoader.load(config, java.util.Map.of())); // self-contained: no SIPWAKE_* overrides
         } catch (ConfigException e) {
             throw new DemoFailure("the demo's own configuration was refused (a bug): " + e.getMessage(), e);
         } catch (RuntimeException e) {
