@@ -210,6 +210,12 @@ public final class AdminServer implements AutoCloseable {
                 AdminPush.Answer answer = AdminPush.handle(sipwake, ex.getRequestBody());
                 sendJson(ex, answer.status(), answer.body());
             }
+            case "reload" -> {
+                requireNoArg(arg, path);
+                requireMethod(method, "POST");
+                AdminReload.Answer answer = AdminReload.handle(sipwake);
+                sendJson(ex, answer.status(), answer.body());
+            }
             default -> throw new Failure(404, "no such endpoint: " + path);
         }
     }

@@ -129,6 +129,7 @@ final class AdminClient {
             case 401, 403 -> throw new CliFailure(SipwakeCommand.EXIT_BAD_CONFIG, "the admin API refused the token (" + error + "): "
                     + (token == null ? "give one with --token-file FILE or SIPWAKE_ADMIN_TOKEN" : "check --token-file or SIPWAKE_ADMIN_TOKEN"));
             case 404 -> throw new CliFailure(SipwakeCommand.EXIT_NOT_FOUND, error);
+            case 422 -> throw new CliFailure(SipwakeCommand.EXIT_BAD_CONFIG, error); // a configuration the server refused
             case 400, 405, 413 -> throw new CliFailure(SipwakeCommand.EXIT_USAGE, error);
             default -> throw new CliFailure(SipwakeCommand.EXIT_FAILURE, error + " (HTTP " + status + ")");
         }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         description = "A SIP push proxy and registrar that wakes sleeping mobile phones for calls (RFC 8599).",
         subcommands = {SipwakeCommand.Run.class, SipwakeCommand.CheckConfig.class, AdminCommands.Push.class,
                 AdminCommands.Bindings.class, AdminCommands.Calls.class, AdminCommands.Trace.class, SipwakeCommand.VersionCommand.class,
-                DemoCommand.class},
+                DemoCommand.class, ReloadCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure, e.g. a port already in use", "2:usage error",
                 "3:invalid configuration (also: an unreadable admin token file, or a token the admin API refuses)",
@@ -94,6 +94,10 @@ public final class SipwakeCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 err.println("sipwake: could not start: " + Objects.requireNonNullElse(e.getMessage(), e.toString()));
                 return EXIT_FAILURE;
+            }
+            if (configFile != null) {
+                server.enableReload(configFile, config); // POST /api/v1/reload, sipwake reload
+                ReloadOnSighup.install(server.pushReloader());
             }
             runUntilStopped(server);
             return 0;

@@ -37,8 +37,7 @@ import java.util.TreeMap;
 final class EnvironmentOverrides {
     static final String PREFIX = "SIPWAKE_";
     /** SIPWAKE_ variables that belong to the command line, the logging setup or the scripts, not to the config. */
-    static final Set<String> NOT_CONFIG = Set.of("SIPWAKE_ADMIN_TOKEN", "SIPWAKE_LOG_LEVEL", "SIPWAKE_TEST_LOG_LEVEL", "SIPWAKE_TARGET",
-            "SIPWAKE_OPTS");
+    static final Set<String> NOT_CONFIG = Set.of("SIPWAKE_ADMIN_TOKEN", "SIPWAKE_LOG_LEVEL", "SIPWAKE_TEST_LOG_LEVEL", "SIPWAKE_TARGET");
 
     /** One override: {@code variable=value} sets {@code keyPath}; {@code path} holds field names and list indexes. */
     record Override(String variable, String keyPath, List<Object> path, Type type, String value) {}
