@@ -85,6 +85,7 @@ public final class SipwakeCommand implements Callable<Integer> {
                 err.println("sipwake: invalid configuration: " + e.getMessage());
                 return EXIT_BAD_CONFIG;
             }
+            io.sipwake.server.LogFormat.apply(config.logging());
             SipwakeServer server;
             try {
                 server = SipwakeServer.start(config);

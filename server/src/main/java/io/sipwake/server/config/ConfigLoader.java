@@ -59,6 +59,7 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final List<String> TRANSPORTS = List.of("udp", "tcp", "tls", "ws", "wss");
     private static final List<String> STORES = List.of("sqlite", "memory");
+    private static final List<String> LOG_FORMATS = List.of("text", "json");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?\\d+");
     private static final int MAX_SHOWN_VALUE = 40;
     private static final ObjectMapper MAPPER = mapper();
@@ -347,7 +348,14 @@ public final class ConfigLoader {
         validatePush(c.push());
         validateStore(c.store());
         validateAdmin(c.admin());
+        validateLogging(c.logging());
         return c;
+    }
+
+    private static void validateLogging(SipwakeConfig.Logging logging) {
+        if (!LOG_FORMATS.contains(logging.format())) {
+            throw error("logging.format", "must be one of " + String.join(", ", LOG_FORMATS) + " (got " + quote(logging.format()) + ")");
+        }
     }
 
     private static void validateAdmin(SipwakeConfig.Admin a) {

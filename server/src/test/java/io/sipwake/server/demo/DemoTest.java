@@ -50,6 +50,37 @@ class DemoTest {
         assertThat(demoDirs()).as("the demo's temporary directory is removed").isEqualTo(demoDirsBefore);
     }
 
+    /**
+     * Tokens are redacted everywhere: with sipwake's logs at DEBUG during a whole demo (registrations, pushes over
+     * APNs and FCM, wake-ups, calls), no log line holds a whole APNs device token (64 hex digits) or FCM
+     * registration token.
+     */
+    @Test
+    @Timeout(90)
+    void noLogLineHoldsAWholeDeviceToken() throws Exception {
+        ch.qos.logback.classic.Logger sipwake = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.sipwake");
+        ch.qos.logback.classic.Level level = sipwake.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        sipwake.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        StringWriter out = new StringWriter();
+        try {
+            Demo.run(new PrintWriter(out, true));
+        } finally {
+            sipwake.setLevel(level);
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).as("the demo logs pushes and wake-ups").anyMatch(e -> e.getFormattedMessage().startsWith("push wake INVITE"));
+        Pattern apnsToken = Pattern.compile("[0-9a-fA-F]{64}");
+        Pattern fcmToken = Pattern.compile("APA91b[A-Za-z0-9_-]{20,}");
+        for (var event : logs.list) {
+            String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? "" : " " + event.getThrowableProxy().getMessage());
+            assertThat(line).as("log line of %s", event.getLoggerName()).doesNotContainPattern(apnsToken).doesNotContainPattern(fcmToken);
+        }
+    }
+
     /** The lines of one call, from its heading to the next blank line. */
     private static String section(String printed, String heading) {
         int start = printed.indexOf(heading);
