@@ -373,6 +373,12 @@ public final class SipwakeServer implements AutoCloseable {
         return b == null ? 0 : b.size();
     }
 
+    /** The requests held now while their phone wakes, oldest first (empty when push is off). */
+    public List<PushBucket.HeldRequest> heldNow() {
+        PushBucket b = bucket;
+        return b == null ? List.of() : b.heldNow();
+    }
+
     /** The push senders by provider (for test pushes); its {@link PushDispatcher#providers()} is empty when push is off. */
     public PushDispatcher pushDispatcher() {
         return pushes;
