@@ -15,8 +15,7 @@ import io.sipwake.server.cli.SipwakeCommand;
 import io.sipwake.server.config.ConfigException;
 import io.sipwake.server.config.ConfigLoader;
 import io.sipwake.server.config.SipwakeConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.sipwake.testing.Cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * New push credentials without a restart: {@code sipwake reload} ({@code POST /api/v1/reload}) re-reads the config
@@ -44,18 +42,6 @@ class PushReloadTest {
     @TempDir
     Path dir;
 
-    private record Result(int exitCode, String out, String err) {}
-
-    private Result sipwake(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new SipwakeCommand());
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int exit = cmd.execute(args);
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     /** Starts sipwake from {@code file} as {@code sipwake run -c file} does, with the admin API on a free port. */
     private SipwakeServer start(Path file) {
         SipwakeConfig config = ConfigLoader.load(file, Map.of());
@@ -64,8 +50,8 @@ class PushReloadTest {
         return server;
     }
 
-    private Result reload(SipwakeServer server, Path tokenFile) {
-        return sipwake("reload", "--admin", "http://127.0.0.1:" + server.admin().port(), "--token-file", tokenFile.toString());
+    private Cli.Result reload(SipwakeServer server, Path tokenFile) {
+        return Cli.sipwake("reload", "--admin", "http://127.0.0.1:" + server.admin().port(), "--token-file", tokenFile.toString());
     }
 
     private static String common(Path tokenFile) {
@@ -112,7 +98,7 @@ class PushReloadTest {
                 assertThat(keyIdOf(apns.received().get(0))).isEqualTo("OLDKEY0001");
 
                 Files.writeString(config, common(tokenFile) + apns(apns, newKey, newKey.p8File().toString()));
-                Result reloaded = reload(server, tokenFile);
+                Cli.Result reloaded = reload(server, tokenFile);
                 assertThat(reloaded.exitCode()).as(reloaded.err()).isZero();
                 assertThat(reloaded.out()).startsWith("push credentials reloaded from " + config + ":")
                         .contains("push.apns.teams[0]: team " + TEAM + ", key OLDKEY0001", "-> team " + TEAM + ", key NEWKEY0002");
@@ -120,7 +106,7 @@ class PushReloadTest {
                 assertThat(keyIdOf(apns.received().get(1))).as("the push after the reload").isEqualTo("NEWKEY0002");
 
                 Files.writeString(config, common(tokenFile) + apns(apns, newKey, dir.resolve("AuthKey_MISSING.p8").toString()));
-                Result refused = reload(server, tokenFile);
+                Cli.Result refused = reload(server, tokenFile);
                 assertThat(refused.exitCode()).isEqualTo(SipwakeCommand.EXIT_BAD_CONFIG);
                 assertThat(refused.err()).startsWith("sipwake: " + config + ": push.apns.teams[0].signing-key: file ")
                         .contains("does not exist");
@@ -129,7 +115,7 @@ class PushReloadTest {
                 assertThat(keyIdOf(apns.received().get(2))).isEqualTo("NEWKEY0002");
 
                 Files.writeString(config, common(tokenFile) + apns(apns, newKey, newKey.p8File().toString()) + "  call-timeout: 45s\n");
-                Result unchanged = reload(server, tokenFile);
+                Cli.Result unchanged = reload(server, tokenFile);
                 assertThat(unchanged.exitCode()).isZero();
                 assertThat(unchanged.out()).contains("are unchanged: nothing reloaded", "applied only at the next start:",
                         "push.call-timeout (30s -> 45s)");
@@ -177,7 +163,7 @@ class PushReloadTest {
     void reloadWithoutAConfigFileSaysThereIsNothingToReload() throws Exception {
         Path tokenFile = Files.writeString(dir.resolve("admin-token"), "t0ken-" + UUID.randomUUID());
         try (SipwakeServer server = SipwakeServer.start(ConfigLoader.load(Files.writeString(dir.resolve("s.yaml"), common(tokenFile)), Map.of()))) {
-            Result r = reload(server, tokenFile);
+            Cli.Result r = reload(server, tokenFile);
             assertThat(r.exitCode()).isEqualTo(SipwakeCommand.EXIT_FAILURE);
             assertThat(r.err()).contains("started without a config file (-c FILE): there is nothing to reload (HTTP 409)");
         }

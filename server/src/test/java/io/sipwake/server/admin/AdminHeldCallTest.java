@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sipwake.server.cli.SipwakeCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import picocli.CommandLine;
+import io.sipwake.testing.Cli;
 import com.sun.net.httpserver.HttpServer;
 import io.sipwake.server.TestServer;
 import io.sipwake.store.Binding;
@@ -82,11 +79,9 @@ class AdminHeldCallTest {
             assertThat(held.get("provider").asText()).isEqualTo("x-push-uri");
             assertThat(java.time.Instant.parse(held.get("held-since").asText())).isBeforeOrEqualTo(java.time.Instant.now());
             assertThat(held.get("timeline").toString()).contains("received INVITE", "push sent to x-push-uri").doesNotContain(url);
-            StringWriter cliOut = new StringWriter();
-            CommandLine cli = new CommandLine(new SipwakeCommand());
-            cli.setOut(new PrintWriter(cliOut, true));
-            assertThat(cli.execute("calls", "--admin", base)).isZero();
-            assertThat(cliOut.toString()).contains("INVITE " + callId + " for " + aor + " via x-push-uri, held ", "received INVITE",
+            Cli.Result calls = Cli.sipwake("calls", "--admin", base);
+            assertThat(calls.exitCode()).as(calls.err()).isZero();
+            assertThat(calls.out()).contains("INVITE " + callId + " for " + aor + " via x-push-uri, held ", "received INVITE",
                     "1 request(s) held while their phone wakes");
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("sipwake_push_held_requests 1.0").doesNotContain("sipwake_transport_messages_total{kind=\"received\"} 0.0")

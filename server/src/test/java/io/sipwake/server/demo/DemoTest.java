@@ -2,7 +2,7 @@ package io.sipwake.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sipwake.server.cli.SipwakeCommand;
+import io.sipwake.testing.Cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * {@code sipwake demo} as a newcomer runs it: it must finish by itself with exit 0, and what it prints must show,
@@ -25,16 +24,10 @@ class DemoTest {
     @Timeout(90)
     void demoWakesBothPhonesAndPrintsEachCallsTimeline() throws Exception {
         long demoDirsBefore = demoDirs();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new SipwakeCommand());
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
+        Cli.Result demo = Cli.sipwake("demo");
 
-        int exit = cmd.execute("demo");
-
-        String printed = out.toString();
-        assertThat(exit).as("exit code; stderr: %s; stdout:%n%s", err, printed).isZero();
+        String printed = demo.out();
+        assertThat(demo.exitCode()).as("exit code; stderr: %s; stdout:%n%s", demo.err(), printed).isZero();
         String iphoneCall = section(printed, "Call 1:");
         String androidCall = section(printed, "Call 2:");
         assertThat(iphoneCall).contains("sip:alice@127.0.0.1", "push received from APNs (voip", "re-REGISTER answered 200 OK",
