@@ -108,7 +108,8 @@ public final class SipwakeServer implements AutoCloseable {
     /** RFC 8599 §5.6.1.1: the sip.pnsreg value, which must exceed 120 seconds. */
     private static final long PNSREG_SECONDS = 121;
 
-    private static List<PushSender> pushSenders(SipwakeConfig.Push push) {
+    /** The senders for {@code push}; also used by {@link PushReloader} for new credentials. */
+    static List<PushSender> pushSenders(SipwakeConfig.Push push) {
         List<PushSender> senders = new java.util.ArrayList<>();
         try {
             if (push.apns() != null) {
@@ -460,6 +461,12 @@ public final class SipwakeServer implements AutoCloseable {
         return flow != null && flow.transport().isReliable() && transport.isOpen(flow);
     }
 
+    /** The requests held now while their phone wakes, oldest first (empty when push is off). */
+    public List<PushBucket.HeldRequest> heldNow() {
+        PushBucket b = bucket;
+        return b == null ? List.of() : b.heldNow();
+    }
+
     /** The push senders by provider (for test pushes); its {@link PushDispatcher#providers()} is empty when push is off. */
     public PushDispatcher pushDispatcher() {
         return pushes;
@@ -477,6 +484,20 @@ public final class SipwakeServer implements AutoCloseable {
 
     public LocationService locations() {
         return locations;
+    }
+
+    // ---- reloading push credentials (PushReloader) ----
+
+    private volatile PushReloader reloader;
+
+    /** Lets {@code POST /api/v1/reload} (and SIGHUP) re-read {@code configFile}'s push credentials; {@code config} is what it held at start. */
+    public void enableReload(java.nio.file.Path configFile, SipwakeConfig config) {
+        reloader = new PushReloader(configFile, System.getenv(), config.push(), pushes);
+    }
+
+    /** The push credentials reloader, or null when sipwake was started without a config file. */
+    public PushReloader pushReloader() {
+        return reloader;
     }
 
     public NettySipTransport transport() {

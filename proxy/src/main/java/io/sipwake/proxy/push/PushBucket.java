@@ -175,6 +175,24 @@ public final class PushBucket {
         return traces;
     }
 
+    /**
+     * One request held now for one device (the admin API's held calls): its Call-ID, method, AOR, provider, when it
+     * was held, and its timeline so far.
+     */
+    public record HeldRequest(String callId, String method, String aor, String provider, Instant heldSince, List<String> timeline) {}
+
+    /** The requests held now, oldest first. */
+    public List<HeldRequest> heldNow() {
+        List<HeldRequest> now = new ArrayList<>();
+        for (List<Held> l : held.values()) {
+            for (Held h : l) {
+                now.add(new HeldRequest(h.request.callId(), h.request.method(), h.aor, h.push.provider(), h.heldAt, List.copyOf(h.timeline)));
+            }
+        }
+        now.sort(java.util.Comparator.comparing(HeldRequest::heldSince));
+        return now;
+    }
+
     /** Requests held now (all AORs). */
     public int size() {
         int n = 0;

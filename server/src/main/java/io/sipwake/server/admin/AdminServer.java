@@ -210,10 +210,7 @@ public final class AdminServer implements AutoCloseable {
             case "calls" -> {
                 requireNoArg(arg, path);
                 requireMethod(method, "GET");
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("push", sipwake.pushTraces() != null);
-                body.put("held", sipwake.heldRequests());
-                sendJson(ex, 200, body);
+                sendJson(ex, 200, heldCalls());
             }
             case "traces" -> traces(ex, method, arg);
             case "push" -> {
@@ -226,6 +223,12 @@ public final class AdminServer implements AutoCloseable {
                 requireNoArg(arg, path);
                 requireMethod(method, "POST");
                 return wake(ex);
+            }
+            case "reload" -> {
+                requireNoArg(arg, path);
+                requireMethod(method, "POST");
+                AdminReload.Answer answer = AdminReload.handle(sipwake);
+                sendJson(ex, answer.status(), answer.body());
             }
             default -> throw new Failure(404, "no such endpoint: " + path);
         }
@@ -304,6 +307,28 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         sendJson(ex, 200, aorView(aor, bindings, reveal));
+    }
+
+    /** {@code {"push":true,"held":n,"items":[{"call-id","method","aor","provider","held-since","held-for-ms","timeline"}]}}. */
+    private Map<String, Object> heldCalls() {
+        List<Object> items = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (var h : sipwake.heldNow()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("call-id", h.callId());
+            m.put("method", h.method());
+            m.put("aor", h.aor());
+            m.put("provider", h.provider());
+            m.put("held-since", h.heldSince().toString());
+            m.put("held-for-ms", Math.max(0, now - h.heldSince().toEpochMilli()));
+            m.put("timeline", h.timeline());
+            items.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("push", sipwake.pushTraces() != null);
+        body.put("held", items.size());
+        body.put("items", items);
+        return body;
     }
 
     private void traces(HttpExchange ex, String method, String callId) throws IOException {

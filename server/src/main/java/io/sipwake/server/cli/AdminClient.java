@@ -121,6 +121,7 @@ final class AdminClient {
         switch (status) {
             case 401, 403 -> throw refused(a);
             case 404 -> throw new CliFailure(SipwakeCommand.EXIT_NOT_FOUND, error);
+            case 422 -> throw new CliFailure(SipwakeCommand.EXIT_BAD_CONFIG, error); // a configuration the server refused
             case 400, 405, 413 -> throw new CliFailure(SipwakeCommand.EXIT_USAGE, error);
             default -> throw new CliFailure(SipwakeCommand.EXIT_FAILURE, error + " (HTTP " + status + ")");
         }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sipwake", mixinStandardHelpOptions = true, versionProvider = SipwakeCommand.VersionProvider.class,
         description = "A SIP push proxy and registrar that wakes sleeping mobile phones for calls (RFC 8599).",
         subcommands = {SipwakeCommand.Run.class, SipwakeCommand.CheckConfig.class, AdminCommands.Push.class,
-                AdminCommands.Bindings.class, AdminCommands.Calls.class, AdminCommands.Trace.class, WakeCommand.class, SipwakeCommand.VersionCommand.class},
+                AdminCommands.Bindings.class, AdminCommands.Calls.class, AdminCommands.Trace.class, WakeCommand.class,
+                SipwakeCommand.VersionCommand.class, DemoCommand.class, ReloadCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure, e.g. a port already in use", "2:usage error",
                 "3:invalid configuration (also: an unreadable admin token file, or a token the admin API refuses)",
@@ -90,6 +91,7 @@ public final class SipwakeCommand implements Callable<Integer> {
                 err.println("sipwake: invalid configuration: " + e.getMessage());
                 return EXIT_BAD_CONFIG;
             }
+            io.sipwake.server.LogFormat.apply(config.logging());
             SipwakeServer server;
             try {
                 server = SipwakeServer.start(config);
@@ -99,6 +101,10 @@ public final class SipwakeCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 err.println("sipwake: could not start: " + Objects.requireNonNullElse(e.getMessage(), e.toString()));
                 return EXIT_FAILURE;
+            }
+            if (configFile != null) {
+                server.enableReload(configFile, config); // POST /api/v1/reload, sipwake reload
+                ReloadOnSighup.install(server.pushReloader());
             }
             runUntilStopped(server);
             return 0;

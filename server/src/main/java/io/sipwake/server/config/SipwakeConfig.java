@@ -10,15 +10,15 @@ import java.util.List;
  * file, or no file at all, runs a standalone registrar and proxy on port 5060 (UDP and TCP) with
  * its bindings in {@code ./data/sipwake.db}. {@code config/sipwake.example.yaml} documents each key.
  */
-public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin, Edge edge) {
+public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin, Edge edge, Logging logging) {
 
     public static SipwakeConfig defaults() {
-        return new SipwakeConfig(null, null, null, null, null, null);
+        return new SipwakeConfig(null, null, null, null, null, null, null);
     }
 
-    /** The configuration without an {@code edge} section (standalone). */
+    /** The configuration without {@code edge} and {@code logging} sections (standalone, text logs). */
     public SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin) {
-        this(sip, registrar, push, store, admin, null);
+        this(sip, registrar, push, store, admin, null, null);
     }
 
     public SipwakeConfig {
@@ -28,6 +28,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
         store = store == null ? Store.defaults() : store;
         admin = admin == null ? Admin.defaults() : admin;
         edge = edge == null ? Edge.defaults() : edge;
+        logging = logging == null ? Logging.defaults() : logging;
     }
 
     /**
@@ -286,6 +287,20 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
         public Store {
             type = type == null ? "sqlite" : type;
             dataDir = dataDir == null ? Path.of("data") : dataDir;
+        }
+    }
+
+    /**
+     * How {@code sipwake run} logs to standard output: {@code text} (the default: one readable line per event) or
+     * {@code json} (one JSON object per line, for log shippers). Device tokens are redacted either way.
+     */
+    public record Logging(String format) {
+        static Logging defaults() {
+            return new Logging(null);
+        }
+
+        public Logging {
+            format = format == null ? "text" : format;
         }
     }
 }

@@ -165,7 +165,8 @@ class ConfigLoaderTest {
     class UnknownKeys {
         @Test
         void anUnknownTopLevelKeyIsNamedWithAGuess() {
-            assertThat(rejected("sipp: {}\n")).isEqualTo("sipp: unknown key (did you mean 'sip'? known keys here: admin, edge, push, registrar, sip, store)");
+            assertThat(rejected("sipp: {}\n")).startsWith("sipp: unknown key (did you mean 'sip'? known keys here: admin, ")
+                    .contains(", edge, logging, push, registrar, sip, store");
         }
 
         @Test
