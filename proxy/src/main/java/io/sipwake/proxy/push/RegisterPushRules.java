@@ -85,33 +85,8 @@ public final class RegisterPushRules {
      * @param expiresOf the expiry the registrar would grant a Contact, in seconds
      */
     public Outcome examine(SipRequest request, List<NameAddress> contacts, ToLongFunction<NameAddress> expiresOf) {
-        if (FeatureCaps.anyAdvertisesPns(request.headerValues(HeaderNames.FEATURE_CAPS))) {
-            return new Outcome.NotPush(); // §5.6.1.1: a proxy between us and the phone does the pushing
-        }
-        List<PushParameters> devices = new ArrayList<>();
-        boolean pnsreg = false;
-        for (NameAddress contact : contacts) {
-            PushParameterParser.Result result = PushParameterParser.parse(contact);
-            if (result instanceof PushParameterParser.Invalid invalid) {
-                return new Outcome.Refuse(400, "Bad Request (" + invalid.reason() + ")", null, List.of());
-            }
-            if (result instanceof PushParameterParser.Query query) {
-                return query(query);
-            }
-            if (result instanceof PushParameterParser.Push push) {
-                PushParameters p = push.parameters();
-                if (!supportedProviders.contains(p.provider())) {
-                    return new Outcome.Refuse(555, null, null, allProviders());
-                }
-                long expires = expiresOf.applyAsLong(contact);
-                if (expires > 0 && expires < minExpiresSeconds) {
-                    return new Outcome.Refuse(423, null, minExpiresSeconds, List.of());
-                }
-                devices.add(p);
-                if (contact.params().has("+sip.pnsreg")) pnsreg = true;
-            }
-        }
-        return devices.isEmpty() ? new Outcome.NotPush() : new Outcome.Register(devices, pnsreg);
+        // As the registrar itself, sipwake knows no proxy further on supports a provider it lacks: 555 is allowed.
+        return examineAsProxy(request, contacts, expiresOf, true);
     }
 
     private Outcome query(PushParameterParser.Query query) {
