@@ -381,13 +381,14 @@ public final class SipProxy implements TransactionUser {
         answer.whenComplete((response, error) -> {
             if (error != null) {
                 log.error("REGISTER {} failed", request.callId(), error);
-                metrics.registration("error");
+                metrics.registration("error", pushProvider(request));
                 reply(tx, request, 500, null);
                 return;
             }
             send(tx, request, response);
             int status = response.status();
-            metrics.registration(response.isSuccess() ? "accepted" : status == 401 || status == 407 ? "challenged" : "rejected");
+            metrics.registration(response.isSuccess() ? "accepted" : status == 401 || status == 407 ? "challenged" : "rejected",
+                    pushProvider(request));
             PushBucket push = bucket;
             if (push != null && request.to().sipUri() != null) {
                 String aor = Registrar.addressOfRecord(request.to().sipUri());
@@ -399,6 +400,21 @@ public final class SipProxy implements TransactionUser {
                 }
             }
         });
+    }
+
+    /** The push provider a REGISTER's Contacts name, for metrics: {@code none} without push parameters. */
+    private static String pushProvider(SipRequest register) {
+        if (!register.hasHeader(HeaderNames.CONTACT) || register.isContactWildcard()) return "none";
+        try {
+            for (NameAddress contact : register.contacts()) {
+                if (io.sipwake.proxy.push.PushParameterParser.parse(contact) instanceof io.sipwake.proxy.push.PushParameterParser.Push p) {
+                    return p.parameters().provider();
+                }
+            }
+        } catch (RuntimeException e) {
+            return "none"; // a malformed Contact was answered 400 already
+        }
+        return "none";
     }
 
     /** The bindings a refused REGISTER's Contacts would have made, to find what the bucket holds for them. */

@@ -112,9 +112,9 @@ public final class AdminMetrics implements ProxyMetrics {
     }
 
     @Override
-    public void registration(String outcome) {
-        Counter.builder("sipwake.registrations").description("REGISTER requests answered, by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+    public void registration(String outcome, String provider) {
+        Counter.builder("sipwake.registrations").description("REGISTER requests answered, by outcome and push provider (none: no push)")
+                .tag("outcome", outcome).tag("provider", "none".equals(provider) ? provider : provider(provider)).register(registry).increment();
     }
 
     @Override
