@@ -179,13 +179,31 @@ class EdgeModeKamailioTest {
      */
     private static CallThroughKamailio callThroughKamailio(Path dir, Kamailio kamailio, String mode, String transport, String token)
             throws Exception {
+        return callThroughKamailio(dir, kamailio, mode, transport, kamailio.port(), "", "", token);
+    }
+
+    @Test
+    void pathModeOverTls_sipwakeVerifiesKamailiosCertificateAndKamailioCallsBackOverTls_RFC3327(@TempDir Path dir) throws Exception {
+        Peers.require("sipp");
+        io.sipwake.sip.transport.TestCertificates.Pem pem = io.sipwake.sip.transport.TestCertificates.generate(dir.resolve("certs"));
+        try (Kamailio kamailio = Kamailio.reference().path().tls(pem.certificate(), pem.privateKey()).start()) {
+            String listeners = "    - {transport: tls, port: 0}\n";
+            String tls = "  tls: {certificate: " + pem.certificate() + ", private-key: " + pem.privateKey() + ", trust: " + pem.certificate() + "}\n";
+            CallThroughKamailio call = callThroughKamailio(dir, kamailio, "path", "tls", kamailio.tlsPort(), listeners, tls,
+                    PushTestSupport.newToken());
+            assertThat(call.locationTable()).as("the Path Kamailio stored names sipwake's TLS listener").contains("transport=tls");
+        }
+    }
+
+    private static CallThroughKamailio callThroughKamailio(Path dir, Kamailio kamailio, String mode, String transport, int upstreamPort,
+            String extraListeners, String extraSipYaml, String token) throws Exception {
         Files.createDirectories(dir.resolve("apns"));
         String pn = ";pn-provider=apns;pn-param=" + TEAM + "." + BUNDLE + ".voip;pn-prid=" + token;
         String edge = "edge:\n"
                 + "  upstreams:\n"
-                + "    - {uri: \"sip:127.0.0.1:" + kamailio.port() + ";transport=" + transport + "\", mode: " + mode + "}\n";
+                + "    - {uri: \"sip:127.0.0.1:" + upstreamPort + ";transport=" + transport + "\", mode: " + mode + "}\n";
         try (MockApns apns = MockApns.start(dir.resolve("apns"), TEAM, PushTestSupport.KEY_ID, Set.of(BUNDLE));
-                TestServer server = TestServer.start(dir, "", "", PushTestSupport.pushConfig(apns, "30s") + edge)) {
+                TestServer server = TestServer.start(dir, extraListeners, extraSipYaml, PushTestSupport.pushConfig(apns, "30s") + edge)) {
             apns.allow(BUNDLE + ".voip", token);
             int port = server.port();
 
