@@ -251,7 +251,7 @@ public final class SipwakeServer implements AutoCloseable {
                         pruneDeadToken);
                 bucket.setMetrics(metrics);
                 held.set(bucket);
-                proxy.enablePush(bucket);
+                proxy.enablePush(bucket, purrs);
                 pushBucket = bucket;
                 log.info("push wake-up on for {}", pushes.providers());
             }

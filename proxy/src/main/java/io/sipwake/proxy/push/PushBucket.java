@@ -81,6 +81,7 @@ public final class PushBucket {
         private final ResponseContext.Branch branch;
         private final SipRequest request;
         private final Flow inbound;
+        private final boolean inDialog;
         private final String callUuid;
         private final Instant heldAt;
         private final AtomicBoolean decided = new AtomicBoolean();
@@ -89,7 +90,9 @@ public final class PushBucket {
         private volatile ScheduledFuture<?> timer;
         private volatile long pushSentNanos;
 
-        private Held(String aor, Binding binding, PushParameters push, ResponseContext.Branch branch, SipRequest request, Flow inbound) {
+        private Held(String aor, Binding binding, PushParameters push, ResponseContext.Branch branch, SipRequest request, Flow inbound,
+                boolean inDialog) {
+            this.inDialog = inDialog;
             this.aor = aor;
             this.binding = binding;
             this.push = push;
@@ -103,6 +106,14 @@ public final class PushBucket {
 
         public ResponseContext.Branch branch() {
             return branch;
+        }
+
+        /**
+         * True for a mid-dialog request held by its PURR (RFC 8599 §6.2.3): on release it keeps its Request-URI and
+         * Route set and only goes over the device's new connection.
+         */
+        public boolean isInDialog() {
+            return inDialog;
         }
 
         /** The request as it was to be forwarded (Request-URI, Route and Via are set again on release). */
@@ -205,15 +216,28 @@ public final class PushBucket {
      * response context, sends the push and starts the Bucket Timer.
      */
     public void hold(String aor, Binding binding, PushParameters push, ResponseContext context, SipRequest request, Flow inbound) {
+        hold(aor, binding, push, context, request, inbound, false);
+    }
+
+    /**
+     * RFC 8599 §6.2.3: holds a mid-dialog request whose PURR names {@code binding}, pushes its device (never a VoIP
+     * push: it is no new call) and forwards the request once the device registers again.
+     */
+    public void holdInDialog(String aor, Binding binding, PushParameters push, ResponseContext context, SipRequest request, Flow inbound) {
+        hold(aor, binding, push, context, request, inbound, true);
+    }
+
+    private void hold(String aor, Binding binding, PushParameters push, ResponseContext context, SipRequest request, Flow inbound,
+            boolean inDialog) {
         ResponseContext.Branch branch = context.newBranch(request);
         if (branch == null) return; // the call already ended
-        Held h = new Held(aor, binding, push, branch, request, inbound);
+        Held h = new Held(aor, binding, push, branch, request, inbound, inDialog);
         if (!branch.hold(reason -> abandoned(h, reason))) return; // cancelled or answered elsewhere meanwhile: no push
         held.computeIfAbsent(aor, k -> new CopyOnWriteArrayList<>()).add(h);
         boolean invite = request.isMethod("INVITE");
         Duration timeout = invite ? settings.inviteTimeout() : settings.messageTimeout();
         h.timer = timers.schedule(() -> timedOut(h), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        PushKind kind = invite ? PushKind.CALL : PushKind.MESSAGE;
+        PushKind kind = invite && !inDialog ? PushKind.CALL : PushKind.MESSAGE;
         PushRequest push0 = pushRequest(h, kind, clock.instant().plus(timeout));
         if (push0 == null) {
             fail(h, 480, "Temporarily Unavailable (no push token for " + kind + ")");
@@ -268,7 +292,7 @@ public final class PushBucket {
         if (!h.decide()) return;
         metrics.heldRequestTimedOut();
         h.logOutcome("answered 480: the phone did not wake up");
-        if (h.request.isMethod("INVITE")) sendMissedCall(h);
+        if (h.request.isMethod("INVITE") && !h.inDialog) sendMissedCall(h);
         h.branch.context().branchFailed(h.branch, 480, "Temporarily Unavailable (the phone did not wake up)"); // §5.6.2: Bucket Timer
     }
 
@@ -276,7 +300,7 @@ public final class PushBucket {
         if (!h.decide()) return;
         boolean elsewhere = ResponseContext.COMPLETED_ELSEWHERE.equals(reason);
         h.logOutcome(elsewhere ? "answered elsewhere before the phone woke" : "caller gave up before the phone woke");
-        if (!h.request.isMethod("INVITE")) return;
+        if (!h.request.isMethod("INVITE") || h.inDialog) return; // no call to cancel on the phone
         if (settings.lateInviteCancel()) {
             late.put(h, reason == null || reason.isEmpty() ? CALL_CANCELLED : reason);
             timers.schedule(() -> late.remove(h), settings.inviteTimeout().toMillis(), TimeUnit.MILLISECONDS);
