@@ -206,7 +206,7 @@ public final class SipwakeServer implements AutoCloseable {
             housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
             RegisterPushRules pushRules = pushes.providers().isEmpty() ? null
                     : new RegisterPushRules(advertisedProviders(pushes), config.push().minExpires(), PNSREG_SECONDS, vapidKeys(config.push()));
-            PurrRegistry purrs = new PurrRegistry(clock, Duration.ofHours(1), Duration.ofDays(2));
+            PurrRegistry purrs = new PurrRegistry(clock, Duration.ofHours(1), Duration.ofDays(2), purrKey(config.store()));
             Registrar registrar = new Registrar(settings, locations, authenticator, pushRules, purrs, clock);
             // The transport must have its listener before it binds; the proxy needs the bound addresses.
             DeferredUser user = new DeferredUser();
@@ -337,6 +337,35 @@ public final class SipwakeServer implements AutoCloseable {
                     u.unsupportedProviders().equals("reject"), addresses));
         }
         return new io.sipwake.proxy.edge.EdgeUpstreams(upstreams);
+    }
+
+    /**
+     * The key PURRs are sealed with (RFC 8599 §6): kept in {@code <data-dir>/purr.key} (owner-only) so PURRs in
+     * long dialogs still resolve after a restart; a fresh one with the memory store.
+     */
+    static byte[] purrKey(SipwakeConfig.Store config) {
+        if (config.type().equalsIgnoreCase("memory")) return PurrRegistry.newKey();
+        java.nio.file.Path file = config.dataDir().resolve("purr.key");
+        try {
+            if (Files.exists(file)) {
+                byte[] key = Files.readAllBytes(file);
+                if (key.length != 32) throw new ConfigException("store.data-dir: " + file + " is not a PURR key (32 bytes); remove it to make a new one");
+                return key;
+            }
+            Files.createDirectories(config.dataDir());
+            byte[] key = PurrRegistry.newKey();
+            java.nio.file.Path temp = Files.createTempFile(config.dataDir(), "purr", ".tmp");
+            try {
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // keep the platform's default permissions
+            }
+            Files.write(temp, key);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return key;
+        } catch (IOException e) {
+            throw new ConfigException("store.data-dir: cannot read or create " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static BindingStore openStore(SipwakeConfig.Store config) {
