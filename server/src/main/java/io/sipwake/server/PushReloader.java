@@ -48,6 +48,8 @@ public final class PushReloader {
     private final PushDispatcher dispatcher;
     private SipwakeConfig.Push running;
     private Map<String, String> runningCredentials;
+    /** The fingerprint of the VAPID key the running senders sign with, taken when they were built; null without WebPush. */
+    private final String runningVapid;
 
     /** @param running the push section the running senders were built from */
     public PushReloader(Path configFile, Map<String, String> environment, SipwakeConfig.Push running, PushDispatcher dispatcher) {
@@ -56,6 +58,7 @@ public final class PushReloader {
         this.dispatcher = dispatcher;
         this.running = running;
         this.runningCredentials = credentials(running);
+        this.runningVapid = vapidFingerprint(running);
     }
 
     public Path configFile() {
@@ -75,6 +78,14 @@ public final class PushReloader {
         } catch (ConfigException e) {
             log.warn("reload refused, the running push senders stay: {}", e.getMessage());
             throw e;
+        }
+        String vapidAfter = vapidFingerprint(next);
+        if (runningVapid != null && vapidAfter != null && !runningVapid.equals(vapidAfter)) {
+            // phones were told the VAPID key in Feature-Caps (+sip.vapid) and may have restricted their subscriptions to it
+            ConfigException refused = new ConfigException(configFile + ": push.webpush.vapid-private-key: a new VAPID key takes a restart"
+                    + " (phones learn it from their next REGISTER's +sip.vapid)");
+            log.warn("reload refused, the running push senders stay: {}", refused.getMessage());
+            throw refused;
         }
         Map<String, String> nextCredentials = credentials(next);
         List<String> changed = differences(runningCredentials, nextCredentials);
@@ -127,7 +138,15 @@ public final class PushReloader {
             c.put("push.fcm.api-url", push.fcm().apiUrl() == null ? "the real one" : push.fcm().apiUrl());
         }
         if (push.http().enabled()) c.put("push.http", "allow-hosts " + push.http().allowHosts() + ", timeout " + shown(push.http().timeout()));
+        if (push.webpush() != null) {
+            c.put("push.webpush", "subject " + push.webpush().subject() + ", allow-hosts " + push.webpush().allowHosts() + ", timeout "
+                    + shown(push.webpush().timeout()));
+        }
         return c;
+    }
+
+    private static String vapidFingerprint(SipwakeConfig.Push push) {
+        return push.webpush() == null ? null : fingerprint(push.webpush().vapidPrivateKey());
     }
 
     private static String endpoint(SipwakeConfig.Endpoint e) {
@@ -167,6 +186,7 @@ public final class PushReloader {
         compare(keys, "push.cancel-push", before.cancelPush(), after.cancelPush());
         compare(keys, "push.missed-call-push", before.missedCallPush(), after.missedCallPush());
         compare(keys, "push.late-invite-cancel", before.lateInviteCancel(), after.lateInviteCancel());
+        compare(keys, "push.refresh-push-before", before.refreshPushBefore(), after.refreshPushBefore());
         return keys;
     }
 

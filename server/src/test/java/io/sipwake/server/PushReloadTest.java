@@ -160,6 +160,23 @@ class PushReloadTest {
     }
 
     @Test
+    void aNewWebPushSubjectIsReloaded_butANewVapidKeyTakesARestartBecausePhonesWereToldTheOldOne_RFC8599_5_6_1_1() throws Exception {
+        Path tokenFile = Files.writeString(dir.resolve("admin-token"), "t0ken-" + UUID.randomUUID());
+        Path key = dir.resolve("vapid.pem");
+        io.sipwake.push.webpush.testing.TestVapidKeys.write(key);
+        String webpush = "push:\n  webpush:\n    vapid-private-key: " + key + "\n    allow-hosts: [127.0.0.0/8]\n    subject: ";
+        Path config = Files.writeString(dir.resolve("sipwake.yaml"), common(tokenFile) + webpush + "\"mailto:a@example.com\"\n");
+        try (SipwakeServer server = start(config)) {
+            Files.writeString(config, common(tokenFile) + webpush + "\"mailto:b@example.com\"\n");
+            assertThat(server.pushReloader().reload().changed()).singleElement().asString().startsWith("push.webpush: subject mailto:a");
+
+            io.sipwake.push.webpush.testing.TestVapidKeys.write(key); // a new key under the same name
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> server.pushReloader().reload());
+            assertThat(e).hasMessageContaining("push.webpush.vapid-private-key: a new VAPID key takes a restart");
+        }
+    }
+
+    @Test
     void reloadWithoutAConfigFileSaysThereIsNothingToReload() throws Exception {
         Path tokenFile = Files.writeString(dir.resolve("admin-token"), "t0ken-" + UUID.randomUUID());
         try (SipwakeServer server = SipwakeServer.start(ConfigLoader.load(Files.writeString(dir.resolve("s.yaml"), common(tokenFile)), Map.of()))) {
