@@ -29,7 +29,8 @@ final class Harness implements AutoCloseable {
     private final boolean keepWork;
     private final PrintStream log;
     private final Path profileDir;
-    private volatile long deadlineNanos = Long.MAX_VALUE;
+    /** Per section thread: a thread abandoned by its section still sees its own, past deadline, not the next one's. */
+    private final ThreadLocal<Long> deadlineNanos = ThreadLocal.withInitial(() -> Long.MAX_VALUE);
 
     /** Thrown when the current section's time is up: the section stops, its rows say it ran out of time. */
     static final class OutOfTime extends RuntimeException {
@@ -60,13 +61,13 @@ final class Harness implements AutoCloseable {
         return c;
     }
 
-    /** The current section must end by this {@link System#nanoTime()}. */
+    /** The calling thread's section must end by this {@link System#nanoTime()}. */
     void deadline(long nanos) {
-        deadlineNanos = nanos;
+        deadlineNanos.set(nanos);
     }
 
     boolean pastDeadline() {
-        return System.nanoTime() - deadlineNanos > 0;
+        return System.nanoTime() - deadlineNanos.get() > 0;
     }
 
     /** Called before each step that starts something: stops a section that is past its deadline. */

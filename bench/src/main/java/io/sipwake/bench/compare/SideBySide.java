@@ -141,10 +141,10 @@ public final class SideBySide {
         long t0 = System.nanoTime();
         long budget = Math.max(0, deadline - t0);
         h.log("section %s: up to %d s", name, TimeUnit.NANOSECONDS.toSeconds(budget));
-        h.deadline(deadline);
         Throwable[] failure = new Throwable[1];
         Thread thread = new Thread(() -> {
             try {
+                h.deadline(deadline);
                 body.run();
             } catch (Throwable e) {
                 failure[0] = e;
