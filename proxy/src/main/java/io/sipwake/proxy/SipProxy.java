@@ -151,9 +151,8 @@ public final class SipProxy implements TransactionUser {
      * could be sent, RFC 3261 §9.1): nobody is on the other end, so sipwake completes the dialog the phone
      * created and ends it at once, ACK then BYE, along the dialog's route set, over the flow the INVITE used.
      */
-    private void hangUpOrphanAnswer(ResponseContext.Branch branch, SipResponse ok) {
-        ClientTransaction tx = branch.transaction();
-        Flow flow = tx == null ? null : tx.flow();
+    private void hangUpOrphanAnswer(ResponseContext.Branch branch, ClientTransaction tx, SipResponse ok) {
+        Flow flow = tx.flow();
         List<NameAddress> contacts = ok.contacts();
         if (flow == null || contacts.isEmpty()) {
             log.warn("cannot end the dialog of a late answer to {}: no contact or flow", ok.callId());

@@ -43,7 +43,13 @@ public final class ResponseContext {
     private boolean closedForBranches;
     private volatile java.util.function.Consumer<SipResponse> observer = r -> {};
     /** Set when nobody waits for the answers any more: a 2xx then goes here instead of upstream. */
-    private volatile java.util.function.BiConsumer<Branch, SipResponse> orphanAnswer;
+    private volatile OrphanAnswer orphanAnswer;
+
+    /** Receives a 2xx nobody waits for (see {@link #onOrphanAnswer}). */
+    public interface OrphanAnswer {
+        /** {@code tx} is the branch's transaction: the response may come before the branch is bound to it. */
+        void answered(Branch branch, ClientTransaction tx, SipResponse ok);
+    }
 
     public ResponseContext(ServerTransaction server, SipRequest original) {
         this.server = server;
@@ -62,7 +68,7 @@ public final class ResponseContext {
      * still comes, because the phone answered before the CANCEL reached it, goes to {@code handler} (which must
      * end the dialog the answer created) instead of upstream. Returns this.
      */
-    public ResponseContext onOrphanAnswer(java.util.function.BiConsumer<Branch, SipResponse> handler) {
+    public ResponseContext onOrphanAnswer(OrphanAnswer handler) {
         this.orphanAnswer = handler;
         return this;
     }
@@ -138,13 +144,6 @@ public final class ResponseContext {
             return request;
         }
 
-        /** The client transaction the branch was sent in, or null before it was sent. */
-        public ClientTransaction transaction() {
-            synchronized (ResponseContext.this) {
-                return transaction;
-            }
-        }
-
         /** The response context this branch belongs to. */
         public ResponseContext context() {
             return ResponseContext.this;
@@ -162,7 +161,7 @@ public final class ResponseContext {
 
         @Override
         public void onResponse(ClientTransaction tx, SipResponse response) {
-            handleResponse(this, response);
+            handleResponse(this, tx, response);
         }
 
         @Override
@@ -245,16 +244,16 @@ public final class ResponseContext {
         return finalSent;
     }
 
-    private void handleResponse(Branch branch, SipResponse received) {
+    private void handleResponse(Branch branch, ClientTransaction tx, SipResponse received) {
         int status = received.status();
-        java.util.function.BiConsumer<Branch, SipResponse> orphan = orphanAnswer;
+        OrphanAnswer orphan = orphanAnswer;
         if (orphan != null && status >= 200 && status < 300) {
             synchronized (this) {
                 if (branch.done) return; // a retransmission of the 2xx: the dialog is being ended already
                 branch.done = true;
                 finalSent = true;
             }
-            orphan.accept(branch, received);
+            orphan.answered(branch, tx, received);
             return;
         }
         SipResponse response = received.copy();
