@@ -273,7 +273,8 @@ public final class SipProxy implements TransactionUser {
         SipUri ownRoute = popOwnRoutes(request);
         ruri = request.requestUri();
         boolean inDialog = request.to().tag() != null;
-        if (inDialog && ownRoute != null && holdForPurr(tx, received, request, ownRoute)) return;
+        boolean replacing = !inDialog && request.isMethod("INVITE") && request.hasHeader(HeaderNames.REPLACES);
+        if (((inDialog && ownRoute != null) || replacing) && holdForPurr(tx, received, request, ownRoute)) return;
         if (!request.routes().isEmpty()) {
             if (ownRoute != null || relay) {
                 forwardAlongRoute(tx, received, request, ownRoute); // in-dialog Route set through us, or pre-loaded
@@ -467,14 +468,17 @@ public final class SipProxy implements TransactionUser {
     /**
      * §6.2.3: a mid-dialog request towards a phone whose connection is gone, carrying a PURR (in the Request-URI, or
      * a Route after ours) that names a push binding: held and the phone pushed; or, when the phone has registered on
-     * a new connection since, sent over that one. False when the request routes as usual.
+     * a new connection since, sent over that one. The same for an INVITE with Replaces (RFC 3891) aimed at the
+     * phone's dialog Contact (§7), which carries no Route of ours ({@code ownRoute} null). False when the request
+     * routes as usual.
      */
     private boolean holdForPurr(ServerTransaction tx, SipRequest received, SipRequest request, SipUri ownRoute) {
         PushBucket push = bucket;
         io.sipwake.proxy.push.PurrRegistry registry = purrs;
         if (push == null || registry == null) return false;
         String purr = purrOf(request);
-        if (purr == null || recordRouting.flowFor(ownRoute, tx.flow()) != null) return false; // no PURR, or the phone's flow is open
+        if (purr == null) return false;
+        if (ownRoute != null && recordRouting.flowFor(ownRoute, tx.flow()) != null) return false; // the phone's dialog flow is open
         io.sipwake.proxy.push.PurrRegistry.Owner owner = registry.resolve(purr);
         if (owner == null) return false; // expired, or issued before a restart: route as usual
         Binding binding = null;

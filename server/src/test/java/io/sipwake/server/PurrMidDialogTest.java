@@ -34,6 +34,55 @@ import org.junit.jupiter.api.io.TempDir;
 class PurrMidDialogTest {
     private static final Duration ANSWER = Duration.ofSeconds(10);
 
+    /** The phone answers {@code caller}'s call with its PURR in the Contact, then sleeps; returns the 200. */
+    private static String answerWithPurrThenSleep(TestServer server, UdpCaller caller, String pn) {
+        String ok;
+        try (SippProcess phone = Sipp.scenario("sipp/callee-push-purr.xml").remote("127.0.0.1", server.port())
+                .transport(PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD).key("pn", pn).callId(caller.callId()).start()) {
+            await().atMost(ANSWER).until(() -> !server.server().locations().lookup("sip:bob@127.0.0.1").isEmpty());
+            caller.invite();
+            ok = caller.awaitResponse(200, "INVITE", ANSWER);
+            assertThat(UdpCaller.header(ok, "Contact")).as("the PURR reaches the peer; push tokens do not (§6.2.2, §13)")
+                    .hasValueSatisfying(c -> assertThat(c).contains("pn-purr=").doesNotContain("pn-prid"));
+            caller.inDialog(ok, "ACK", 1);
+            assertThat(phone.awaitResult()).matches(SippResult::succeeded, "answered with its PURR, then slept");
+        }
+        Flow sleeping = Flow.parseToken(server.server().locations().lookup("sip:bob@127.0.0.1").get(0).flow());
+        await().atMost(ANSWER).until(() -> !server.server().transport().isOpen(sleeping));
+        return ok;
+    }
+
+    @Test
+    void anInviteWithReplacesAimedAtASleepingPhonesDialogContactIsHeldByItsPurr_RFC8599_7(@TempDir Path dir) throws Exception {
+        Peers.require("sipp");
+        String voip = newToken();
+        String remote = newToken();
+        String pn = linphonePn(voip, remote);
+        try (MockApns apns = MockApns.start(Files.createDirectories(dir.resolve("apns")), TEAM, KEY_ID, Set.of(BUNDLE));
+                TestServer server = TestServer.start(dir, "", "", pushConfig(apns, "30s"))) {
+            apns.allow(BUNDLE + ".voip", voip).allow(BUNDLE, remote);
+            String callId = "purr-" + UUID.randomUUID();
+            try (UdpCaller caller = new UdpCaller(server.port(), "bob", callId);
+                    UdpCaller transferTarget = new UdpCaller(server.port(), "bob", "replacing-" + UUID.randomUUID())) {
+                String ok = answerWithPurrThenSleep(server, caller, pn);
+                String contact = UdpCaller.header(ok, "Contact").orElseThrow();
+                String phoneContact = contact.substring(contact.indexOf('<') + 1, contact.indexOf('>'));
+                String toTag = UdpCaller.header(ok, "To").orElseThrow().replaceAll(".*;tag=", "");
+                String fromTag = UdpCaller.header(ok, "From").orElseThrow().replaceAll(".*;tag=", "");
+                transferTarget.inviteTo(phoneContact, "Replaces: " + callId + ";to-tag=" + toTag + ";from-tag=" + fromTag + "\r\n");
+                assertThat(awaitPushes(apns, 1).get(0).token()).as("an alert push").isEqualTo(remote);
+                try (SippProcess woken = Sipp.scenario("sipp/callee-push-purr-woken-replaces.xml").remote("127.0.0.1", server.port())
+                        .transport(PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD).key("pn", pn)
+                        .callId(transferTarget.callId()).start()) {
+                    String answer = transferTarget.awaitFinalResponse(Duration.ofSeconds(15));
+                    transferTarget.ack(answer);
+                    assertThat(UdpCaller.status(answer)).as("the woken phone's own answer").isEqualTo(603);
+                    assertThat(woken.awaitResult()).matches(SippResult::succeeded, "the woken phone got the INVITE with Replaces");
+                }
+            }
+        }
+    }
+
     @Test
     void aMidDialogRequestForASleepingPhoneIsHeldByItsPurrAndDeliveredWhenThePhoneWakes_RFC8599_6_2_3(@TempDir Path dir) throws Exception {
         Peers.require("sipp");
@@ -45,20 +94,7 @@ class PurrMidDialogTest {
             apns.allow(BUNDLE + ".voip", voip).allow(BUNDLE, remote);
             String callId = "purr-" + UUID.randomUUID();
             try (UdpCaller caller = new UdpCaller(server.port(), "bob", callId)) {
-                // The phone is awake: it registers, answers with its PURR in the Contact, gets the ACK, then sleeps.
-                String ok;
-                try (SippProcess phone = Sipp.scenario("sipp/callee-push-purr.xml").remote("127.0.0.1", server.port())
-                        .transport(PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD).key("pn", pn).callId(callId).start()) {
-                    await().atMost(ANSWER).until(() -> !server.server().locations().lookup("sip:bob@127.0.0.1").isEmpty());
-                    caller.invite();
-                    ok = caller.awaitResponse(200, "INVITE", ANSWER);
-                    assertThat(UdpCaller.header(ok, "Contact")).as("the PURR reaches the peer; push tokens do not (§6.2.2, §13)")
-                            .hasValueSatisfying(c -> assertThat(c).contains("pn-purr=").doesNotContain("pn-prid"));
-                    caller.inDialog(ok, "ACK", 1);
-                    assertThat(phone.awaitResult()).matches(SippResult::succeeded, "answered with its PURR, then slept");
-                }
-                Flow sleeping = Flow.parseToken(server.server().locations().lookup("sip:bob@127.0.0.1").get(0).flow());
-                await().atMost(ANSWER).until(() -> !server.server().transport().isOpen(sleeping));
+                String ok = answerWithPurrThenSleep(server, caller, pn);
 
                 // The caller hangs up while the phone sleeps: the BYE is held and the phone pushed (not a VoIP push).
                 caller.inDialog(ok, "BYE", 2);

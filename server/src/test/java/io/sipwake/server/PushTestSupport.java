@@ -160,6 +160,13 @@ final class PushTestSupport {
                     + "\r\nCSeq: " + (method.equals("ACK") ? 1 : cseq) + " " + method + "\r\nContent-Length: 0\r\n\r\n");
         }
 
+        /** Sends an INVITE (no body) to {@code requestUri} with these extra header lines, each ending in CRLF. */
+        void inviteTo(String requestUri, String extraHeaders) {
+            send("INVITE " + requestUri + " SIP/2.0\r\n" + via() + "Max-Forwards: 70\r\n" + from()
+                    + "To: <" + requestUri + ">\r\nCall-ID: " + callId + "\r\nCSeq: 1 INVITE\r\n"
+                    + "Contact: <sip:caller@127.0.0.1:" + socket.getLocalPort() + ">\r\n" + extraHeaders + "Content-Length: 0\r\n\r\n");
+        }
+
         /** Sends an OPTIONS to the user (a PBX's qualify ping, a scanner). */
         void options() {
             send("OPTIONS " + requestUri + " SIP/2.0\r\n" + via() + "Max-Forwards: 70\r\n" + from()

@@ -27,6 +27,7 @@ public final class HeaderNames {
     public static final String PROXY_AUTHORIZATION = "Proxy-Authorization";
     public static final String PROXY_REQUIRE = "Proxy-Require";
     public static final String REASON = "Reason";
+    public static final String REPLACES = "Replaces";
     public static final String RECORD_ROUTE = "Record-Route";
     public static final String REQUIRE = "Require";
     public static final String RETRY_AFTER = "Retry-After";
