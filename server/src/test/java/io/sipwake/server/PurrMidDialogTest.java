@@ -24,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +35,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PurrMidDialogTest {
     private static final Duration ANSWER = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private final String voip = newToken();
+    private final String remote = newToken();
+    private final String pn = linphonePn(voip, remote);
+    private MockApns apns;
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        Peers.require("sipp");
+        apns = MockApns.start(Files.createDirectories(dir.resolve("apns")), TEAM, KEY_ID, Set.of(BUNDLE));
+        apns.allow(BUNDLE + ".voip", voip).allow(BUNDLE, remote);
+        server = TestServer.start(dir, "", "", pushConfig(apns, "30s"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) server.close();
+        if (apns != null) apns.close();
+    }
 
     /** The phone answers {@code caller}'s call with its PURR in the Contact, then sleeps; returns the 200. */
     private static String answerWithPurrThenSleep(TestServer server, UdpCaller caller, String pn) {
@@ -53,60 +78,44 @@ class PurrMidDialogTest {
     }
 
     @Test
-    void anInviteWithReplacesAimedAtASleepingPhonesDialogContactIsHeldByItsPurr_RFC8599_7(@TempDir Path dir) throws Exception {
-        Peers.require("sipp");
-        String voip = newToken();
-        String remote = newToken();
-        String pn = linphonePn(voip, remote);
-        try (MockApns apns = MockApns.start(Files.createDirectories(dir.resolve("apns")), TEAM, KEY_ID, Set.of(BUNDLE));
-                TestServer server = TestServer.start(dir, "", "", pushConfig(apns, "30s"))) {
-            apns.allow(BUNDLE + ".voip", voip).allow(BUNDLE, remote);
-            String callId = "purr-" + UUID.randomUUID();
-            try (UdpCaller caller = new UdpCaller(server.port(), "bob", callId);
-                    UdpCaller transferTarget = new UdpCaller(server.port(), "bob", "replacing-" + UUID.randomUUID())) {
-                String ok = answerWithPurrThenSleep(server, caller, pn);
-                String contact = UdpCaller.header(ok, "Contact").orElseThrow();
-                String phoneContact = contact.substring(contact.indexOf('<') + 1, contact.indexOf('>'));
-                String toTag = UdpCaller.header(ok, "To").orElseThrow().replaceAll(".*;tag=", "");
-                String fromTag = UdpCaller.header(ok, "From").orElseThrow().replaceAll(".*;tag=", "");
-                transferTarget.inviteTo(phoneContact, "Replaces: " + callId + ";to-tag=" + toTag + ";from-tag=" + fromTag + "\r\n");
-                assertThat(awaitPushes(apns, 1).get(0).token()).as("an alert push").isEqualTo(remote);
-                try (SippProcess woken = Sipp.scenario("sipp/callee-push-purr-woken-replaces.xml").remote("127.0.0.1", server.port())
-                        .transport(PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD).key("pn", pn)
-                        .callId(transferTarget.callId()).start()) {
-                    String answer = transferTarget.awaitFinalResponse(Duration.ofSeconds(15));
-                    transferTarget.ack(answer);
-                    assertThat(UdpCaller.status(answer)).as("the woken phone's own answer").isEqualTo(603);
-                    assertThat(woken.awaitResult()).matches(SippResult::succeeded, "the woken phone got the INVITE with Replaces");
-                }
+    void anInviteWithReplacesAimedAtASleepingPhonesDialogContactIsHeldByItsPurr_RFC8599_7() throws Exception {
+        String callId = "purr-" + UUID.randomUUID();
+        try (UdpCaller caller = new UdpCaller(server.port(), "bob", callId);
+                UdpCaller transferTarget = new UdpCaller(server.port(), "bob", "replacing-" + UUID.randomUUID())) {
+            String ok = answerWithPurrThenSleep(server, caller, pn);
+            String contact = UdpCaller.header(ok, "Contact").orElseThrow();
+            String phoneContact = contact.substring(contact.indexOf('<') + 1, contact.indexOf('>'));
+            String toTag = UdpCaller.header(ok, "To").orElseThrow().replaceAll(".*;tag=", "");
+            String fromTag = UdpCaller.header(ok, "From").orElseThrow().replaceAll(".*;tag=", "");
+            transferTarget.inviteTo(phoneContact, "Replaces: " + callId + ";to-tag=" + toTag + ";from-tag=" + fromTag + "\r\n");
+            assertThat(awaitPushes(apns, 1).get(0).token()).as("an alert push").isEqualTo(remote);
+            try (SippProcess woken = Sipp.scenario("sipp/callee-push-purr-woken-replaces.xml").remote("127.0.0.1", server.port())
+                    .transport(PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD).key("pn", pn)
+                    .callId(transferTarget.callId()).start()) {
+                String answer = transferTarget.awaitFinalResponse(Duration.ofSeconds(15));
+                transferTarget.ack(answer);
+                assertThat(UdpCaller.status(answer)).as("the woken phone's own answer").isEqualTo(603);
+                assertThat(woken.awaitResult()).matches(SippResult::succeeded, "the woken phone got the INVITE with Replaces");
             }
         }
     }
 
     @Test
-    void aMidDialogRequestForASleepingPhoneIsHeldByItsPurrAndDeliveredWhenThePhoneWakes_RFC8599_6_2_3(@TempDir Path dir) throws Exception {
-        Peers.require("sipp");
-        String voip = newToken();
-        String remote = newToken();
-        String pn = linphonePn(voip, remote);
-        try (MockApns apns = MockApns.start(Files.createDirectories(dir.resolve("apns")), TEAM, KEY_ID, Set.of(BUNDLE));
-                TestServer server = TestServer.start(dir, "", "", pushConfig(apns, "30s"))) {
-            apns.allow(BUNDLE + ".voip", voip).allow(BUNDLE, remote);
-            String callId = "purr-" + UUID.randomUUID();
-            try (UdpCaller caller = new UdpCaller(server.port(), "bob", callId)) {
-                String ok = answerWithPurrThenSleep(server, caller, pn);
+    void aMidDialogRequestForASleepingPhoneIsHeldByItsPurrAndDeliveredWhenThePhoneWakes_RFC8599_6_2_3() throws Exception {
+        String callId = "purr-" + UUID.randomUUID();
+        try (UdpCaller caller = new UdpCaller(server.port(), "bob", callId)) {
+            String ok = answerWithPurrThenSleep(server, caller, pn);
 
-                // The caller hangs up while the phone sleeps: the BYE is held and the phone pushed (not a VoIP push).
-                caller.inDialog(ok, "BYE", 2);
-                var push = awaitPushes(apns, 1).get(0);
-                assertThat(push.token()).as("an alert push: this is no new call").isEqualTo(remote);
-                try (SippProcess woken = Sipp.scenario("sipp/callee-push-purr-woken.xml").remote("127.0.0.1", server.port())
-                        .transport(PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD).key("pn", pn).callId(callId).start()) {
-                    caller.awaitResponse(200, "BYE", Duration.ofSeconds(15));
-                    SippResult result = woken.awaitResult();
-                    assertThat(result).matches(SippResult::succeeded, "the woken phone got the held BYE");
-                    assertThat(result.received(request("BYE"))).hasSize(1);
-                }
+            // The caller hangs up while the phone sleeps: the BYE is held and the phone pushed (not a VoIP push).
+            caller.inDialog(ok, "BYE", 2);
+            var push = awaitPushes(apns, 1).get(0);
+            assertThat(push.token()).as("an alert push: this is no new call").isEqualTo(remote);
+            try (SippProcess woken = Sipp.scenario("sipp/callee-push-purr-woken.xml").remote("127.0.0.1", server.port())
+                    .transport(PeerTransport.TCP).service("bob").auth("bob", TestServer.PASSWORD).key("pn", pn).callId(callId).start()) {
+                caller.awaitResponse(200, "BYE", Duration.ofSeconds(15));
+                SippResult result = woken.awaitResult();
+                assertThat(result).matches(SippResult::succeeded, "the woken phone got the held BYE");
+                assertThat(result.received(request("BYE"))).hasSize(1);
             }
         }
     }
