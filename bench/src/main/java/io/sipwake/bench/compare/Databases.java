@@ -10,8 +10,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.function.IntFunction;
 
 /**
@@ -67,7 +65,7 @@ final class Databases {
         return kamailio(h, name, 0);
     }
 
-    /** A Kamailio usrloc database with {@code n} contacts in {@code location}, one per user u0..u(n-1). */
+    /** A Kamailio usrloc database with {@code n} contacts in {@code location}, one per user u0..u(n-1), expiring in a day. */
     static Path kamailio(Harness h, String name, int n) {
         Path file = h.workDir(name).resolve("kamailio.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
@@ -80,18 +78,18 @@ final class Databases {
             }
             if (n > 0) {
                 c.setAutoCommit(false);
-                DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-                String expires = LocalDateTime.now().plusDays(1).format(f);
-                String now = LocalDateTime.now().format(f);
+                long nowSeconds = System.currentTimeMillis() / 1000;
+                double expires = julianDay(nowSeconds + 86_400);
+                double now = julianDay(nowSeconds);
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO location (ruid, username, contact, expires, q, callid,"
                         + " cseq, last_modified, user_agent) VALUES (?, ?, ?, ?, -1, ?, 1, ?, 'sipwake-bench')")) {
                     for (int i = 0; i < n; i++) {
                         p.setString(1, "uloc-bench-" + i);
                         p.setString(2, "u" + i);
                         p.setString(3, plainContact(i));
-                        p.setString(4, expires);
+                        p.setDouble(4, expires);
                         p.setString(5, "bench-" + i + "@127.0.0.1");
-                        p.setString(6, now);
+                        p.setDouble(6, now);
                         p.addBatch();
                         if (i % 10_000 == 9_999) p.executeBatch();
                     }
@@ -105,5 +103,14 @@ final class Databases {
             throw new UncheckedIOException("Kamailio's SQLite schema is missing: apt-get install kamailio-sqlite-modules", e);
         }
         return file;
+    }
+
+    /**
+     * A time as Kamailio's db_sqlite stores and reads a DATETIME column: a Julian day number (REAL), UTC. It reads
+     * the column with {@code sqlite3_column_double}, so a text date such as '2026-11-27 16:05:16' comes back as
+     * 2026.0, a day in 4700 BC: usrloc then loads every contact as long expired, and its timer deletes them all.
+     */
+    static double julianDay(long epochSeconds) {
+        return epochSeconds / 86_400.0 + 2_440_587.5;
     }
 }

@@ -210,8 +210,10 @@ public final class SideBySide {
                 measure(Table.Side.KAMAILIO, "Kamailio " + kind + " REGISTER", List.of(row), () -> {
                     List<String> defines = new ArrayList<>();
                     if (persisted) {
+                        // One UDP worker, one SQLite writer (like sipwake's writer thread): four workers writing the
+                        // same file fail with "database is locked", db_sqlite setting no busy timeout.
                         Path db = Databases.kamailio(h, "kamailio-registrar-db");
-                        defines.addAll(List.of("WITH_DB", "DB_URL=\"sqlite://" + db + "\""));
+                        defines.addAll(List.of("WITH_DB", "DB_URL=\"sqlite://" + db + "\"", "ONE_WORKER"));
                     }
                     try (KamailioNode k = KamailioNode.start(h, "kamailio-registrar-" + kind, defines)) {
                         setRate(row, Table.Side.KAMAILIO, registerRate(k, "Kamailio " + kind, start));

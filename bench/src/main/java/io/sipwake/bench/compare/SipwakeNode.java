@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  */
 final class SipwakeNode implements Node {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** sipwake's start-up line: it loads every stored binding before it binds its listeners, then logs the count. */
+    private static final Pattern LOADED = Pattern.compile("started: (\\d+) binding\\(s\\) loaded");
 
     private final Proc proc;
     private final int port;
@@ -92,6 +94,24 @@ final class SipwakeNode implements Node {
 
     String log() {
         return proc.output();
+    }
+
+    /**
+     * Checks that sipwake loaded exactly {@code expected} bindings from its store (its own count, logged at start),
+     * so that a figure measured on it is one of that many bindings.
+     */
+    void requireLoaded(Harness h, long expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // the line follows the listeners' binding
+        Matcher m = LOADED.matcher(proc.output());
+        while (!m.find()) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException(name() + " logged no 'started: N binding(s) loaded' line\n" + proc.tail());
+            h.pause(50);
+            m = LOADED.matcher(proc.output());
+        }
+        long loaded = Long.parseLong(m.group(1));
+        if (loaded != expected) {
+            throw new IllegalStateException(name() + " loaded " + loaded + " of " + expected + " bindings from its database");
+        }
     }
 
     /** Java heap in use after a full GC (jcmd GC.run, then GC.heap_info), in bytes. */
