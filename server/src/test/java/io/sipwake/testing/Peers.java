@@ -27,7 +27,8 @@ public final class Peers {
             "openssl", "openssl",
             "linphonec", "linphone-cli",
             "baresip", "baresip-core",
-            "svmap", "sipvicious");
+            "svmap", "sipvicious",
+            "svwar", "sipvicious");
 
     /** Searched after PATH: a non-root PATH often lacks sbin, where kamailio lives. */
     private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
