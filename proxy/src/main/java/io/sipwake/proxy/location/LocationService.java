@@ -22,12 +22,15 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe without a global lock: each AOR is updated atomically on its own (a
  * {@link ConcurrentHashMap#compute}), and the store is written by a single thread in the order the
  * updates happened, so the database always converges to the memory state. An update's future
- * completes once its write is durable; the registrar answers the REGISTER only then.
+ * completes once its write is durable; the registrar answers the REGISTER only then. A store that
+ * does no I/O ({@link BindingStore#isInMemory()}) is written inside the update itself, on the
+ * caller's thread, and the future is complete on return: no thread hop on the REGISTER's path.
  */
 public final class LocationService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocationService.class);
 
     private final BindingStore store;
+    private final boolean storeInMemory;
     private final Clock clock;
     private final ConcurrentHashMap<String, List<Binding>> bindingsByAor = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> flowUsers = new ConcurrentHashMap<>();
@@ -35,6 +38,7 @@ public final class LocationService implements AutoCloseable {
 
     public LocationService(BindingStore store, Clock clock) {
         this.store = store;
+        this.storeInMemory = store.isInMemory();
         this.clock = clock;
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sipwake-binding-writer");
@@ -75,20 +79,32 @@ public final class LocationService implements AutoCloseable {
     public CompletableFuture<List<Binding>> update(String aor, UnaryOperator<List<Binding>> change) {
         java.util.concurrent.atomic.AtomicReference<List<Binding>> result = new java.util.concurrent.atomic.AtomicReference<>();
         long now = clock.millis();
-        bindingsByAor.compute(aor, (k, current) -> {
-            List<Binding> live = new ArrayList<>();
-            if (current != null) {
-                for (Binding b : current) {
-                    if (!b.isExpiredAt(now)) live.add(b);
+        try {
+            bindingsByAor.compute(aor, (k, current) -> {
+                List<Binding> live = new ArrayList<>();
+                if (current != null) {
+                    for (Binding b : current) {
+                        if (!b.isExpiredAt(now)) live.add(b);
+                    }
                 }
-            }
-            List<Binding> next = List.copyOf(change.apply(List.copyOf(live)));
-            if (current != null) current.forEach(b -> countFlow(b.flow(), -1));
-            next.forEach(b -> countFlow(b.flow(), +1));
-            result.set(next);
-            return next.isEmpty() ? null : next;
-        });
+                List<Binding> next = List.copyOf(change.apply(List.copyOf(live)));
+                if (storeInMemory) {
+                    try {
+                        store.putAll(aor, next); // in the same atomic step, so the store sees an AOR's updates in order
+                    } catch (RuntimeException e) {
+                        throw new StoreWriteFailed(e);
+                    }
+                }
+                if (current != null) current.forEach(b -> countFlow(b.flow(), -1));
+                next.forEach(b -> countFlow(b.flow(), +1));
+                result.set(next);
+                return next.isEmpty() ? null : next;
+            });
+        } catch (StoreWriteFailed e) {
+            return CompletableFuture.failedFuture(e.getCause()); // nothing changed: the compute step was abandoned
+        }
         List<Binding> next = result.get();
+        if (storeInMemory) return CompletableFuture.completedFuture(next); // written in the compute step above
         return CompletableFuture.supplyAsync(() -> {
             store.putAll(aor, next);
             return next;
@@ -166,6 +182,13 @@ public final class LocationService implements AutoCloseable {
             if (!writer.awaitTermination(10, TimeUnit.SECONDS)) log.warn("binding writes still pending at shutdown");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Carries an in-memory store's failure out of the compute step, apart from the change's own exceptions. */
+    private static final class StoreWriteFailed extends RuntimeException {
+        StoreWriteFailed(RuntimeException cause) {
+            super(cause);
         }
     }
 }
