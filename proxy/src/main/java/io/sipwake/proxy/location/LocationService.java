@@ -4,6 +4,7 @@ import io.sipwake.store.Binding;
 import io.sipwake.store.BindingStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,14 +51,28 @@ public final class LocationService implements AutoCloseable {
     /** Loads the stored bindings (blocking; call once at start-up). Returns how many were loaded. */
     public int load() {
         long now = clock.millis();
+        List<Binding> all = store.loadAll();
+        // built in plain maps, then copied in at once: the concurrent maps are sized once instead of growing
+        // step by step, and an AOR with one binding (the usual case) holds a one-element immutable list
+        Map<String, List<Binding>> byAor = new HashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
+        Map<String, Integer> flows = new HashMap<>();
         int count = 0;
-        for (Binding b : store.loadAll()) {
+        for (Binding b : all) {
             if (b.isExpiredAt(now)) continue;
-            bindingsByAor.computeIfAbsent(b.aor(), k -> new ArrayList<>()).add(b);
-            countFlow(b.flow(), +1);
+            byAor.merge(b.aor(), List.of(b), LocationService::concat);
+            if (b.flow() != null) flows.merge(b.flow(), 1, Integer::sum);
             count++;
         }
+        bindingsByAor.putAll(byAor);
+        flows.forEach((flow, n) -> flowUsers.merge(flow, n, Integer::sum));
         return count;
+    }
+
+    private static List<Binding> concat(List<Binding> a, List<Binding> b) {
+        List<Binding> both = new ArrayList<>(a.size() + b.size());
+        both.addAll(a);
+        both.addAll(b);
+        return List.copyOf(both);
     }
 
     /** The AOR's bindings that have not expired; empty when none. */
