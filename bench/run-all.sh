@@ -4,7 +4,7 @@
 # RFC 8599 wake path (sipwake + APNs double vs Kamailio tsilo) and capacity (memory, start-up with 1M bindings),
 # and prints one table: sipwake's figure, Kamailio's, and the ratio sipwake/Kamailio.
 #
-#   bench/run-all.sh                       # everything, about 15 minutes (killed after 20)
+#   bench/run-all.sh                       # everything, about 15 minutes, build included; never more than 20
 #   bench/run-all.sh --smoke               # tiny loads, about a minute: checks the harness, not the servers
 #   bench/run-all.sh --only register,calls # some sections: register, calls, edge, wake, capacity
 #   bench/run-all.sh --profile DIR         # also record a JFR profile of each sipwake scenario into DIR
@@ -12,6 +12,8 @@
 #
 # Needs sipp (sip-tester), kamailio with kamailio-sqlite-modules (scripts/install-test-peers installs them).
 # Everything it starts (sipwake JVMs, Kamailio, SIPp) is stopped at the end, on failure and on Ctrl-C.
+# Each section has a share of the time left after the build (SIDE_BY_SIDE_MINUTES in all, default 20); a section
+# that fails or runs out of time writes "failed: reason" into its rows, and the table is printed with every row.
 # JAVA_HOME picks the JDK; SIPWAKE_TARGET names the build directory (default "target").
 set -euo pipefail
 
@@ -22,5 +24,15 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 echo "==> building server/${target}/sipwake.jar and bench/${target}/wake-bench.jar" >&2
 (cd "$root" && mvn -q -B -Pwake -Dsipwake.target="$target" -DskipTests -pl bench -am package)
 
-exec timeout --foreground --kill-after=30 1200 "$java" -cp "$root/bench/$target/wake-bench.jar" \
-  io.sipwake.bench.compare.SideBySide --sipwake-jar "$root/server/$target/sipwake.jar" "$@"
+# What is left of the whole run's time after the build: the harness plans its sections within it, less a minute
+# for stopping the last section and printing; `timeout` is only the backstop.
+left=$(( ${SIDE_BY_SIDE_MINUTES:-20} * 60 - SECONDS ))
+budget=$(( left - 60 ))
+if (( budget < 60 )); then
+  echo "the build took ${SECONDS} s: no time left for the benchmark (SIDE_BY_SIDE_MINUTES=${SIDE_BY_SIDE_MINUTES:-20})" >&2
+  exit 1
+fi
+budget_args=()
+[[ " $* " == *" --smoke "* ]] || budget_args=(--budget "$budget")
+exec timeout --foreground --kill-after=15 "$(( left - 15 ))" "$java" -cp "$root/bench/$target/wake-bench.jar" \
+  io.sipwake.bench.compare.SideBySide --sipwake-jar "$root/server/$target/sipwake.jar" "${budget_args[@]}" "$@"

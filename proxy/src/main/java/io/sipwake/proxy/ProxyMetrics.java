@@ -24,9 +24,10 @@ public interface ProxyMetrics {
 
     /**
      * A REGISTER was answered: {@code outcome} is {@code accepted} (2xx), {@code challenged} (401/407),
-     * {@code rejected} (another error response) or {@code error} (the registrar failed).
+     * {@code rejected} (another error response) or {@code error} (the registrar failed); {@code provider} is the push
+     * provider its Contact named ({@code apns}, {@code fcm}...), or {@code none}.
      */
-    default void registration(String outcome) {}
+    default void registration(String outcome, String provider) {}
 
     /** A push of {@code kind} (call, message, call_cancelled, missed_call) was handed to {@code provider}'s sender. */
     default void pushSent(String provider, String kind) {}

@@ -71,6 +71,7 @@ public final class SipProxy implements TransactionUser {
     private final RecordRouting recordRouting;
     private final boolean relay;
     private volatile PushBucket bucket; // null when sipwake pushes to no provider
+    private volatile io.sipwake.proxy.push.PurrRegistry purrs; // the PURRs the registrar issued (RFC 8599 §6)
     private volatile EdgeUpstreams edge; // null unless sipwake stands in front of other registrars
     private volatile EdgeRegistrar edgeRegistrar;
     private volatile ProxyMetrics metrics = ProxyMetrics.NOOP;
@@ -107,6 +108,15 @@ public final class SipProxy implements TransactionUser {
      * reachable now are held in {@code bucket} while the phone is pushed.
      */
     public void enablePush(PushBucket bucket) {
+        this.bucket = bucket;
+    }
+
+    /**
+     * Also holds mid-dialog requests for a sleeping phone whose Request-URI or Route carries a PURR that
+     * {@code purrs} issued (RFC 8599 §6.2.3), instead of sending them to a connection that is gone.
+     */
+    public void enablePush(PushBucket bucket, io.sipwake.proxy.push.PurrRegistry purrs) {
+        this.purrs = purrs;
         this.bucket = bucket;
     }
 
@@ -196,6 +206,13 @@ public final class SipProxy implements TransactionUser {
 
     /** Forwards a held request to the binding its device just registered (the bucket's {@link PushBucket.Forwarder}). */
     public void forwardHeld(PushBucket.Held held, Binding binding) {
+        if (held.isInDialog()) {
+            // §6.2.3: the dialog's Request-URI and Route set stay; only the connection is the device's new one
+            Flow flow = binding.flow() == null ? null : Flow.parseToken(binding.flow());
+            forwardBranch(held.branch().context(), held.request().copy(), held.inbound(), flow != null && transport.isOpen(flow) ? flow : null,
+                    held.branch());
+            return;
+        }
         SipRequest copy = held.request().copy();
         Flow flow = targetBinding(copy, binding);
         if (copy.requestUri() == null) {
@@ -257,6 +274,7 @@ public final class SipProxy implements TransactionUser {
         SipUri ownRoute = popOwnRoutes(request);
         ruri = request.requestUri();
         boolean inDialog = request.to().tag() != null;
+        if (inDialog && ownRoute != null && holdForPurr(tx, received, request, ownRoute)) return;
         if (!request.routes().isEmpty()) {
             if (ownRoute != null || relay) {
                 forwardAlongRoute(tx, received, request, ownRoute); // in-dialog Route set through us, or pre-loaded
@@ -381,13 +399,14 @@ public final class SipProxy implements TransactionUser {
         answer.whenComplete((response, error) -> {
             if (error != null) {
                 log.error("REGISTER {} failed", request.callId(), error);
-                metrics.registration("error");
+                metrics.registration("error", pushProvider(request));
                 reply(tx, request, 500, null);
                 return;
             }
             send(tx, request, response);
             int status = response.status();
-            metrics.registration(response.isSuccess() ? "accepted" : status == 401 || status == 407 ? "challenged" : "rejected");
+            metrics.registration(response.isSuccess() ? "accepted" : status == 401 || status == 407 ? "challenged" : "rejected",
+                    pushProvider(request));
             PushBucket push = bucket;
             if (push != null && request.to().sipUri() != null) {
                 String aor = Registrar.addressOfRecord(request.to().sipUri());
@@ -399,6 +418,21 @@ public final class SipProxy implements TransactionUser {
                 }
             }
         });
+    }
+
+    /** The push provider a REGISTER's Contacts name, for metrics: {@code none} without push parameters. */
+    private static String pushProvider(SipRequest register) {
+        if (!register.hasHeader(HeaderNames.CONTACT) || register.isContactWildcard()) return "none";
+        try {
+            for (NameAddress contact : register.contacts()) {
+                if (io.sipwake.proxy.push.PushParameterParser.parse(contact) instanceof io.sipwake.proxy.push.PushParameterParser.Push p) {
+                    return p.parameters().provider();
+                }
+            }
+        } catch (RuntimeException e) {
+            return "none"; // a malformed Contact was answered 400 already
+        }
+        return "none";
     }
 
     /** The bindings a refused REGISTER's Contacts would have made, to find what the bucket holds for them. */
@@ -427,6 +461,48 @@ public final class SipProxy implements TransactionUser {
             return;
         }
         forwardToBindings(tx, received, request, aor, bindings);
+    }
+
+    // ---- RFC 8599 §6: mid-dialog requests for a sleeping phone ----
+
+    /**
+     * §6.2.3: a mid-dialog request towards a phone whose connection is gone, carrying a PURR (in the Request-URI, or
+     * a Route after ours) that names a push binding: held and the phone pushed; or, when the phone has registered on
+     * a new connection since, sent over that one. False when the request routes as usual.
+     */
+    private boolean holdForPurr(ServerTransaction tx, SipRequest received, SipRequest request, SipUri ownRoute) {
+        PushBucket push = bucket;
+        io.sipwake.proxy.push.PurrRegistry registry = purrs;
+        if (push == null || registry == null) return false;
+        String purr = purrOf(request);
+        if (purr == null || recordRouting.flowFor(ownRoute, tx.flow()) != null) return false; // no PURR, or the phone's flow is open
+        io.sipwake.proxy.push.PurrRegistry.Owner owner = registry.resolve(purr);
+        if (owner == null) return false; // expired, or issued before a restart: route as usual
+        Binding binding = null;
+        for (Binding b : locations.lookup(owner.aor())) {
+            if (b.bindingKey().equals(owner.bindingKey())) binding = b;
+        }
+        PushParameters device = binding == null ? null : Registrar.pushParameters(binding);
+        if (device == null) return false;
+        ResponseContext context = newContext(tx, received);
+        tx.attach(context);
+        Flow registered = binding.flow() == null ? null : Flow.parseToken(binding.flow());
+        if (registered != null && transport.isOpen(registered)) {
+            forwardBranch(context, request.copy(), tx.flow(), registered, null); // awake on a new connection
+        } else {
+            push.holdInDialog(owner.aor(), binding, device, context, request.copy(), tx.flow());
+        }
+        context.noMoreBranches();
+        return true;
+    }
+
+    /** The PURR of a mid-dialog request: a {@code pn-purr} parameter of its Request-URI or of a Route entry. */
+    private static String purrOf(SipRequest request) {
+        if (request.requestUri() instanceof SipUri u && u.param(PushParameters.PURR) != null) return u.param(PushParameters.PURR);
+        for (NameAddress route : request.routes()) {
+            if (route.uri() instanceof SipUri r && r.param(PushParameters.PURR) != null) return r.param(PushParameters.PURR);
+        }
+        return null;
     }
 
     // ---- edge mode ----
@@ -501,8 +577,10 @@ public final class SipProxy implements TransactionUser {
         String ip = flow.remote().getAddress().getHostAddress();
         for (Binding b : locations.lookup(aor)) {
             if (flow.token().equals(b.flow())) return true;
-            String source = b.source();
-            if (source != null && source.substring(source.indexOf(':') + 1, source.lastIndexOf(':')).equals(ip)) return true;
+            String source = b.source(); // "transport:ip:port", or "hook" for a binding a PBX dialplan stored
+            int first = source == null ? -1 : source.indexOf(':');
+            int last = source == null ? -1 : source.lastIndexOf(':');
+            if (first >= 0 && last > first && source.substring(first + 1, last).equals(ip)) return true;
         }
         return false;
     }

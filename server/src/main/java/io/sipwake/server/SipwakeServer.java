@@ -7,6 +7,7 @@ import io.sipwake.proxy.auth.Credentials;
 import io.sipwake.proxy.auth.DigestAlgorithm;
 import io.sipwake.proxy.auth.DigestAuthenticator;
 import io.sipwake.proxy.location.LocationService;
+import io.sipwake.proxy.push.HookWake;
 import io.sipwake.proxy.push.PurrRegistry;
 import io.sipwake.proxy.push.PushBucket;
 import io.sipwake.proxy.push.PushDispatcher;
@@ -88,6 +89,7 @@ public final class SipwakeServer implements AutoCloseable {
     private final ExecutorService resolver;
     private final PushDispatcher pushes;
     private volatile PushBucket bucket;
+    private volatile HookWake hook;
     private volatile io.sipwake.server.admin.AdminServer admin;
     private volatile io.sipwake.server.admin.AdminMetrics metrics;
 
@@ -106,7 +108,8 @@ public final class SipwakeServer implements AutoCloseable {
     /** RFC 8599 §5.6.1.1: the sip.pnsreg value, which must exceed 120 seconds. */
     private static final long PNSREG_SECONDS = 121;
 
-    private static List<PushSender> pushSenders(SipwakeConfig.Push push) {
+    /** The senders for {@code push}; also used by {@link PushReloader} for new credentials. */
+    static List<PushSender> pushSenders(SipwakeConfig.Push push) {
         List<PushSender> senders = new java.util.ArrayList<>();
         try {
             if (push.apns() != null) {
@@ -128,6 +131,12 @@ public final class SipwakeServer implements AutoCloseable {
                 if (push.fcm().apiUrl() != null) fcm = fcm.withApiBaseUrl(java.net.URI.create(push.fcm().apiUrl()));
                 senders.add(new FcmPushSender(fcm));
             }
+            if (push.webpush() != null) {
+                SipwakeConfig.WebPush w = push.webpush();
+                senders.add(io.sipwake.push.webpush.WebPushSender.create(new io.sipwake.push.webpush.WebPushSettings(
+                        io.sipwake.push.webpush.VapidKey.read(w.vapidPrivateKey()), w.subject(),
+                        io.sipwake.push.http.HttpWakeSettings.of(w.allowHosts()).withTimeout(w.timeout()))));
+            }
             if (push.http().enabled()) {
                 senders.add(new io.sipwake.push.http.HttpWakeSender(
                         io.sipwake.push.http.HttpWakeSettings.of(push.http().allowHosts()).withTimeout(push.http().timeout())));
@@ -147,6 +156,13 @@ public final class SipwakeServer implements AutoCloseable {
         Set<String> providers = new java.util.TreeSet<>(pushes.providers());
         providers.removeIf(p -> p.endsWith(".dev"));
         return providers;
+    }
+
+    /** The VAPID public key by provider, for {@code +sip.vapid} (RFC 8599 §5.6.1.1). */
+    private static Map<String, String> vapidKeys(SipwakeConfig.Push push) {
+        if (push.webpush() == null) return Map.of();
+        return Map.of(io.sipwake.push.webpush.WebPushProtocol.PROVIDER,
+                io.sipwake.push.webpush.VapidKey.read(push.webpush().vapidPrivateKey()).publicKeyBase64Url());
     }
 
     private static ApnsSettings.Endpoint endpoint(SipwakeConfig.Endpoint e) {
@@ -189,8 +205,8 @@ public final class SipwakeServer implements AutoCloseable {
             PushBucket pushBucket = null;
             housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("sipwake-housekeeping"));
             RegisterPushRules pushRules = pushes.providers().isEmpty() ? null
-                    : new RegisterPushRules(advertisedProviders(pushes), config.push().minExpires(), PNSREG_SECONDS);
-            PurrRegistry purrs = new PurrRegistry(clock, Duration.ofHours(1), Duration.ofDays(2));
+                    : new RegisterPushRules(advertisedProviders(pushes), config.push().minExpires(), PNSREG_SECONDS, vapidKeys(config.push()));
+            PurrRegistry purrs = new PurrRegistry(clock, Duration.ofHours(1), Duration.ofDays(2), purrKey(config.store()));
             Registrar registrar = new Registrar(settings, locations, authenticator, pushRules, purrs, clock);
             // The transport must have its listener before it binds; the proxy needs the bound addresses.
             DeferredUser user = new DeferredUser();
@@ -235,7 +251,7 @@ public final class SipwakeServer implements AutoCloseable {
                         pruneDeadToken);
                 bucket.setMetrics(metrics);
                 held.set(bucket);
-                proxy.enablePush(bucket);
+                proxy.enablePush(bucket, purrs);
                 pushBucket = bucket;
                 log.info("push wake-up on for {}", pushes.providers());
             }
@@ -260,6 +276,10 @@ public final class SipwakeServer implements AutoCloseable {
                         upstreamResolver, clock, config.edge().lapsedPushRetention()));
                 log.info("edge mode: phones register through sipwake to {}", upstreams.all());
             }
+            NettySipTransport sip = transport;
+            HookWake hook = pushRules == null ? null : new HookWake(locations, pushes, housekeeping, clock,
+                    HookWake.Settings.defaults(config.push().callTimeout()), b -> connectedNow(sip, b));
+            if (hook != null) hook.setMetrics(metrics);
             user.delegate = proxy;
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
@@ -274,6 +294,7 @@ public final class SipwakeServer implements AutoCloseable {
                     transport.listeningPoints());
             SipwakeServer server = new SipwakeServer(store, locations, transport, transactions, timer, housekeeping, resolver, pushes);
             server.bucket = pushBucket;
+            server.hook = hook;
             server.metrics = metrics;
             started = server;
         } catch (RuntimeException e) {
@@ -316,6 +337,35 @@ public final class SipwakeServer implements AutoCloseable {
                     u.unsupportedProviders().equals("reject"), addresses));
         }
         return new io.sipwake.proxy.edge.EdgeUpstreams(upstreams);
+    }
+
+    /**
+     * The key PURRs are sealed with (RFC 8599 §6): kept in {@code <data-dir>/purr.key} (owner-only) so PURRs in
+     * long dialogs still resolve after a restart; a fresh one with the memory store.
+     */
+    static byte[] purrKey(SipwakeConfig.Store config) {
+        if (config.type().equalsIgnoreCase("memory")) return PurrRegistry.newKey();
+        java.nio.file.Path file = config.dataDir().resolve("purr.key");
+        try {
+            if (Files.exists(file)) {
+                byte[] key = Files.readAllBytes(file);
+                if (key.length != 32) throw new ConfigException("store.data-dir: " + file + " is not a PURR key (32 bytes); remove it to make a new one");
+                return key;
+            }
+            Files.createDirectories(config.dataDir());
+            byte[] key = PurrRegistry.newKey();
+            java.nio.file.Path temp = Files.createTempFile(config.dataDir(), "purr", ".tmp");
+            try {
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // keep the platform's default permissions
+            }
+            Files.write(temp, key);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return key;
+        } catch (IOException e) {
+            throw new ConfigException("store.data-dir: cannot read or create " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static BindingStore openStore(SipwakeConfig.Store config) {
@@ -429,6 +479,23 @@ public final class SipwakeServer implements AutoCloseable {
         return b == null ? 0 : b.size();
     }
 
+    /** Hook mode's wakes ({@code POST /api/v1/wake}), or null when push is off. */
+    public HookWake hookWake() {
+        return hook;
+    }
+
+    /** Whether a device's REGISTER came over a connection (TCP, TLS, WebSocket) that is still open: it is awake now. */
+    private static boolean connectedNow(NettySipTransport transport, io.sipwake.store.Binding binding) {
+        Flow flow = binding.flow() == null ? null : Flow.parseToken(binding.flow());
+        return flow != null && flow.transport().isReliable() && transport.isOpen(flow);
+    }
+
+    /** The requests held now while their phone wakes, oldest first (empty when push is off). */
+    public List<PushBucket.HeldRequest> heldNow() {
+        PushBucket b = bucket;
+        return b == null ? List.of() : b.heldNow();
+    }
+
     /** The push senders by provider (for test pushes); its {@link PushDispatcher#providers()} is empty when push is off. */
     public PushDispatcher pushDispatcher() {
         return pushes;
@@ -446,6 +513,20 @@ public final class SipwakeServer implements AutoCloseable {
 
     public LocationService locations() {
         return locations;
+    }
+
+    // ---- reloading push credentials (PushReloader) ----
+
+    private volatile PushReloader reloader;
+
+    /** Lets {@code POST /api/v1/reload} (and SIGHUP) re-read {@code configFile}'s push credentials; {@code config} is what it held at start. */
+    public void enableReload(java.nio.file.Path configFile, SipwakeConfig config) {
+        reloader = new PushReloader(configFile, System.getenv(), config.push(), pushes);
+    }
+
+    /** The push credentials reloader, or null when sipwake was started without a config file. */
+    public PushReloader pushReloader() {
+        return reloader;
     }
 
     public NettySipTransport transport() {

@@ -99,6 +99,46 @@ class EdgeModeKamailioTest {
         }
     }
 
+    @Test
+    void aPbxThatGrantsLessThanPushMinExpiresIsNamedInAWarning_andBelow121SecondsSipwakeDoesNotActAsPushProxy_RFC8599_5_6_1_1(
+            @TempDir Path dir) throws Exception {
+        Peers.require("sipp");
+        Files.createDirectories(dir.resolve("apns"));
+        ch.qos.logback.classic.Logger edgeLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                io.sipwake.proxy.edge.EdgeRegistrar.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings = new ch.qos.logback.core.read.ListAppender<>();
+        warnings.start();
+        edgeLog.addAppender(warnings);
+        String pn = ";pn-provider=apns;pn-param=" + TEAM + "." + BUNDLE + ".voip;pn-prid=" + PushTestSupport.newToken();
+        try (Kamailio shortLimit = Kamailio.reference().maxExpires(200).start();
+                Kamailio tooShort = Kamailio.reference().maxExpires(100).start();
+                MockApns apns = MockApns.start(dir.resolve("apns"), TEAM, PushTestSupport.KEY_ID, Set.of(BUNDLE))) {
+            String push = PushTestSupport.pushConfig(apns, "30s").replace("  min-expires: 121\n", "  min-expires: 250\n");
+            Path first = Files.createDirectories(dir.resolve("a"));
+            try (TestServer server = TestServer.start(first, "", "", push + "edge:\n  upstreams:\n    - {uri: \"sip:127.0.0.1:"
+                    + shortLimit.port() + "\"}\n")) {
+                SippResult registration = Sipp.scenario("sipp/register-push.xml").remote("127.0.0.1", server.port())
+                        .transport(PeerTransport.TCP).service(USER).auth(USER, Kamailio.PASSWORD).key("pn", pn).run();
+                assertThat(registration).matches(SippResult::succeeded, "200 s still allows refresh pushes: Feature-Caps in the 200");
+                assertThat(warnings.list).as("the warning names what to change at the PBX").anySatisfy(e -> assertThat(e.getFormattedMessage())
+                        .contains("granted 200 s").contains("push.min-expires 250 s").contains("max_expires").contains("maximum_expiration"));
+            }
+            Path second = Files.createDirectories(dir.resolve("b"));
+            try (TestServer server = TestServer.start(second, "", "", push + "edge:\n  upstreams:\n    - {uri: \"sip:127.0.0.1:"
+                    + tooShort.port() + "\"}\n")) {
+                SippResult registration = Sipp.scenario("sipp/register-push.xml").remote("127.0.0.1", server.port())
+                        .transport(PeerTransport.TCP).service(USER).auth(USER, Kamailio.PASSWORD).key("pn", pn)
+                        .timeout(Duration.ofSeconds(10)).run();
+                assertThat(registration.received(response(200, "REGISTER"))).as("the PBX's 200 reaches the phone").isNotEmpty()
+                        .allSatisfy(ok -> assertThat(ok.header("Feature-Caps")).as("no push promised for 100 s").isEmpty());
+                assertThat(server.server().locations().lookup("sip:" + USER + "@127.0.0.1")).singleElement()
+                        .satisfies(b -> assertThat(Registrar.pushParameters(b)).as("kept as a plain binding").isNull());
+            }
+        } finally {
+            edgeLog.detachAppender(warnings);
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"path", "contact-rewrite"})
     void phonesCallThroughSipwakeToKamailio_whichRoutesTheCallBackThroughSipwake_andInDialogRequestsFollowTheRecordRoutes(String mode,
@@ -139,13 +179,31 @@ class EdgeModeKamailioTest {
      */
     private static CallThroughKamailio callThroughKamailio(Path dir, Kamailio kamailio, String mode, String transport, String token)
             throws Exception {
+        return callThroughKamailio(dir, kamailio, mode, transport, kamailio.port(), "", "", token);
+    }
+
+    @Test
+    void pathModeOverTls_sipwakeVerifiesKamailiosCertificateAndKamailioCallsBackOverTls_RFC3327(@TempDir Path dir) throws Exception {
+        Peers.require("sipp");
+        io.sipwake.sip.transport.TestCertificates.Pem pem = io.sipwake.sip.transport.TestCertificates.generate(dir.resolve("certs"));
+        try (Kamailio kamailio = Kamailio.reference().path().tls(pem.certificate(), pem.privateKey()).start()) {
+            String listeners = "    - {transport: tls, port: 0}\n";
+            String tls = "  tls: {certificate: " + pem.certificate() + ", private-key: " + pem.privateKey() + ", trust: " + pem.certificate() + "}\n";
+            CallThroughKamailio call = callThroughKamailio(dir, kamailio, "path", "tls", kamailio.tlsPort(), listeners, tls,
+                    PushTestSupport.newToken());
+            assertThat(call.locationTable()).as("the Path Kamailio stored names sipwake's TLS listener").contains("transport=tls");
+        }
+    }
+
+    private static CallThroughKamailio callThroughKamailio(Path dir, Kamailio kamailio, String mode, String transport, int upstreamPort,
+            String extraListeners, String extraSipYaml, String token) throws Exception {
         Files.createDirectories(dir.resolve("apns"));
         String pn = ";pn-provider=apns;pn-param=" + TEAM + "." + BUNDLE + ".voip;pn-prid=" + token;
         String edge = "edge:\n"
                 + "  upstreams:\n"
-                + "    - {uri: \"sip:127.0.0.1:" + kamailio.port() + ";transport=" + transport + "\", mode: " + mode + "}\n";
+                + "    - {uri: \"sip:127.0.0.1:" + upstreamPort + ";transport=" + transport + "\", mode: " + mode + "}\n";
         try (MockApns apns = MockApns.start(dir.resolve("apns"), TEAM, PushTestSupport.KEY_ID, Set.of(BUNDLE));
-                TestServer server = TestServer.start(dir, "", "", PushTestSupport.pushConfig(apns, "30s") + edge)) {
+                TestServer server = TestServer.start(dir, extraListeners, extraSipYaml, PushTestSupport.pushConfig(apns, "30s") + edge)) {
             apns.allow(BUNDLE + ".voip", token);
             int port = server.port();
 

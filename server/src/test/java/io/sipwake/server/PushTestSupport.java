@@ -144,6 +144,22 @@ final class PushTestSupport {
                     + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp);
         }
 
+        /**
+         * Sends a request in the dialog a 2xx to the INVITE created (RFC 3261 §12.2.1.1): to the 2xx's Contact,
+         * along its Record-Route reversed, with a new branch ({@code ACK} keeps CSeq 1, others use {@code cseq}).
+         */
+        void inDialog(String ok, String method, int cseq) {
+            String contact = header(ok, "Contact").orElseThrow();
+            String target = contact.substring(contact.indexOf('<') + 1, contact.indexOf('>'));
+            List<String> recordRoutes = headers(ok, "Record-Route");
+            StringBuilder routes = new StringBuilder();
+            for (int i = recordRoutes.size() - 1; i >= 0; i--) routes.append("Route: ").append(recordRoutes.get(i)).append("\r\n");
+            send(method + " " + target + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK" + UUID.randomUUID() + ";rport\r\n"
+                    + "Max-Forwards: 70\r\n" + routes + from() + "To: " + header(ok, "To").orElseThrow() + "\r\nCall-ID: " + callId
+                    + "\r\nCSeq: " + (method.equals("ACK") ? 1 : cseq) + " " + method + "\r\nContent-Length: 0\r\n\r\n");
+        }
+
         /** Sends an OPTIONS to the user (a PBX's qualify ping, a scanner). */
         void options() {
             send("OPTIONS " + requestUri + " SIP/2.0\r\n" + via() + "Max-Forwards: 70\r\n" + from()
@@ -229,6 +245,17 @@ final class PushTestSupport {
         static String cseqMethod(String message) {
             String[] cseq = header(message, "CSeq").orElse("").trim().split("\\s+");
             return cseq.length == 2 ? cseq[1] : "";
+        }
+
+        /** Every value of the header fields with this (long) name, in order, ignoring case (one per line). */
+        static List<String> headers(String message, String name) {
+            String prefix = name.toLowerCase(Locale.ROOT) + ":";
+            List<String> values = new ArrayList<>();
+            for (String line : message.split("\r\n", -1)) {
+                if (line.isEmpty()) break;
+                if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) values.add(line.substring(prefix.length()).trim());
+            }
+            return values;
         }
 
         /** The first header field with this (long) name, ignoring case. */

@@ -27,6 +27,7 @@ final class WebSocketPhone implements AutoCloseable {
     private final String user;
     private final String password;
     private final int port;
+    private final String contactParams;
     private final String host = "phone-" + Long.toHexString(System.nanoTime()) + ".invalid";
     private final WebSocket socket;
     private final LinkedBlockingQueue<SipMessage> inbox = new LinkedBlockingQueue<>();
@@ -35,9 +36,15 @@ final class WebSocketPhone implements AutoCloseable {
     private int cseq = 1;
 
     WebSocketPhone(String user, String password, int port) throws Exception {
+        this(user, password, port, "");
+    }
+
+    /** @param contactParams URI parameters for the registered Contact, e.g. RFC 8599 push parameters ({@code ";pn-provider=..."}) */
+    WebSocketPhone(String user, String password, int port, String contactParams) throws Exception {
         this.user = user;
         this.password = password;
         this.port = port;
+        this.contactParams = contactParams;
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .subprotocols("sip")
                 .connectTimeout(Duration.ofSeconds(5))
@@ -65,7 +72,7 @@ final class WebSocketPhone implements AutoCloseable {
                 + "To: <sip:" + user + "@127.0.0.1:" + port + ">\r\n"
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: " + (cseq++) + " REGISTER\r\n"
-                + "Contact: <sip:" + user + "@" + host + ";transport=ws>;expires=300\r\n"
+                + "Contact: <sip:" + user + "@" + host + ";transport=ws" + contactParams + ">;expires=300\r\n"
                 + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
                 + "Content-Length: 0\r\n\r\n";
     }

@@ -122,6 +122,7 @@ public final class Kamailio implements AutoCloseable {
         private boolean path;
         private int port;
         private String fallbackUri;
+        private int maxExpires;
 
         private Builder() {
         }
@@ -129,6 +130,12 @@ public final class Kamailio implements AutoCloseable {
         /** Listen on this UDP and TCP port instead of a free one picked at start. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** Grant registrations at most {@code seconds} (registrar max_expires), as a PBX with a short limit does. */
+        public Builder maxExpires(int seconds) {
+            this.maxExpires = seconds;
             return this;
         }
 
@@ -187,6 +194,9 @@ public final class Kamailio implements AutoCloseable {
             }
             if (path) {
                 command.addAll(List.of("-A", "WITH_PATH"));
+            }
+            if (maxExpires > 0) {
+                command.addAll(List.of("-A", "MAX_EXPIRES=" + maxExpires));
             }
             if (fallbackUri != null) {
                 command.addAll(List.of("-A", "FALLBACK_URI=\"" + fallbackUri + "\""));

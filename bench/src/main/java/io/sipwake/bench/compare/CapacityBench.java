@@ -23,45 +23,71 @@ final class CapacityBench {
         this.table = table;
     }
 
-    void run() throws Exception {
+    /** Declares rows 5a, 5b and 5c; the returned body measures them, each server on its own. */
+    SideBySide.Body declare() {
         int bindings = h.smoke() ? 2_000 : 100_000;
         int held = h.smoke() ? 20 : 10_000;
         int startup = h.smoke() ? 10_000 : 1_000_000;
-        bindingMemory(bindings);
-        heldCallMemory(held);
-        startup(startup);
+        Table.Row perBinding = table.add("5a", "memory per binding (" + String.format("%,d", bindings) + " loaded)", "bytes", false,
+                "sipwake: Java heap after full GC; Kamailio: shared memory; each minus an empty store");
+        Table.Row perHeldCall = table.add("5b", "memory per held call (" + String.format("%,d", held) + " held)", "bytes", false,
+                "sipwake: INVITE held, push sent; Kamailio: tsilo ts_store");
+        Table.Row startupTime = table.add("5c", "start-up with " + String.format("%,d", startup) + " bindings in SQLite", "s", false,
+                "process start to first 200 to OPTIONS, every binding loaded");
+        SideBySide side = new SideBySide(h, table);
+        return () -> {
+            side.measure(Table.Side.SIPWAKE, "sipwake memory per binding", List.of(perBinding), () -> sipwakeBindingMemory(perBinding, bindings));
+            side.measure(Table.Side.KAMAILIO, "Kamailio memory per binding", List.of(perBinding), () -> kamailioBindingMemory(perBinding, bindings));
+            side.measure(Table.Side.SIPWAKE, "sipwake memory per held call", List.of(perHeldCall), () -> sipwakeHeldCallMemory(perHeldCall, held));
+            side.measure(Table.Side.KAMAILIO, "Kamailio memory per held call", List.of(perHeldCall), () -> kamailioHeldCallMemory(perHeldCall, held));
+            side.measure(Table.Side.SIPWAKE, "sipwake start-up", List.of(startupTime), () -> {
+                Databases.sipwake(h, "sipwake-cap-startup", startup, Databases::plainContact);
+                try (SipwakeNode s = SipwakeNode.start(h, "sipwake-cap-startup", "sqlite", "", null)) {
+                    startupTime.set(Table.Side.SIPWAKE, s.startMillis() / 1000.0);
+                    h.log("sipwake start-up with %d bindings: %.1f s", startup, s.startMillis() / 1000.0);
+                }
+            });
+            side.measure(Table.Side.KAMAILIO, "Kamailio start-up", List.of(startupTime), () -> {
+                Path db = Databases.kamailio(h, "kamailio-cap-startup", startup);
+                try (KamailioNode k = KamailioNode.start(h, "kamailio-cap-startup", Udp.freePort(), h.smoke() ? 1024 : 4096, db(db))) {
+                    startupTime.set(Table.Side.KAMAILIO, k.startMillis() / 1000.0);
+                    h.log("Kamailio start-up with %d bindings: %.1f s", startup, k.startMillis() / 1000.0);
+                }
+            });
+        };
     }
 
-    private void bindingMemory(int n) {
-        double sipwake;
+    private void sipwakeBindingMemory(Table.Row row, int n) {
         Databases.sipwake(h, "sipwake-cap-empty", 0, Databases::plainContact);
         Databases.sipwake(h, "sipwake-cap-bindings", n, Databases::plainContact);
+        long base;
         try (SipwakeNode empty = SipwakeNode.start(h, "sipwake-cap-empty", "sqlite", "", null)) {
-            long base = empty.heapUsedAfterGc(h);
-            empty.close();
-            try (SipwakeNode full = SipwakeNode.start(h, "sipwake-cap-bindings", "sqlite", "", null)) {
-                sipwake = (full.heapUsedAfterGc(h) - base) / (double) n;
-            }
+            base = empty.heapUsedAfterGc(h);
         }
-        double kamailio;
-        Path emptyDb = Databases.kamailio(h, "kamailio-cap-empty");
-        Path fullDb = Databases.kamailio(h, "kamailio-cap-bindings", n);
-        try (KamailioNode empty = KamailioNode.start(h, "kamailio-cap-empty", Udp.freePort(), 1024, db(emptyDb))) {
-            long base = empty.sharedMemoryUsed(h);
-            empty.close();
-            try (KamailioNode full = KamailioNode.start(h, "kamailio-cap-bindings", Udp.freePort(), 1024, db(fullDb))) {
-                kamailio = (full.sharedMemoryUsed(h) - base) / (double) n;
-            }
+        try (SipwakeNode full = SipwakeNode.start(h, "sipwake-cap-bindings", "sqlite", "", null)) {
+            double perBinding = (full.heapUsedAfterGc(h) - base) / (double) n;
+            row.set(Table.Side.SIPWAKE, perBinding);
+            h.log("memory per binding: sipwake %.0f B (heap)", perBinding);
         }
-        h.log("memory per binding: sipwake %.0f B (heap), Kamailio %.0f B (shm)", sipwake, kamailio);
-        table.add("5a", "memory per binding (" + String.format("%,d", n) + " loaded)", "bytes", false, sipwake, kamailio,
-                "sipwake: Java heap after full GC; Kamailio: shared memory; each minus an empty store");
     }
 
-    private void heldCallMemory(int n) throws Exception {
+    private void kamailioBindingMemory(Table.Row row, int n) {
+        Path emptyDb = Databases.kamailio(h, "kamailio-cap-empty");
+        Path fullDb = Databases.kamailio(h, "kamailio-cap-bindings", n);
+        long base;
+        try (KamailioNode empty = KamailioNode.start(h, "kamailio-cap-empty", Udp.freePort(), 1024, db(emptyDb))) {
+            base = empty.sharedMemoryUsed(h);
+        }
+        try (KamailioNode full = KamailioNode.start(h, "kamailio-cap-bindings", Udp.freePort(), 1024, db(fullDb))) {
+            double perBinding = (full.sharedMemoryUsed(h) - base) / (double) n;
+            row.set(Table.Side.KAMAILIO, perBinding);
+            h.log("memory per binding: Kamailio %.0f B (shm)", perBinding);
+        }
+    }
+
+    private void sipwakeHeldCallMemory(Table.Row row, int n) throws Exception {
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < n; i++) tokens.add((UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", ""));
-        double sipwake;
         try (MockApns apns = MockApns.start(h.workDir("apns-held"), WakeBench.TEAM, WakeBench.KEY_ID, Set.of(WakeBench.BUNDLE))) {
             tokens.forEach(t -> apns.allow(WakeBench.BUNDLE + ".voip", t));
             Databases.sipwake(h, "sipwake-cap-held", n, i -> "sip:u" + i + "@127.0.0.1:" + (10_000 + i % 50_000)
@@ -74,19 +100,22 @@ final class CapacityBench {
                 while (apns.received().size() < n && System.nanoTime() < deadline) h.pause(50);
                 if (apns.received().size() < n) throw new IllegalStateException("only " + apns.received().size() + " of " + n + " pushes sent");
                 h.pause(1_000);
-                sipwake = (s.heapUsedAfterGc(h) - base) / (double) n;
+                double perCall = (s.heapUsedAfterGc(h) - base) / (double) n;
+                row.set(Table.Side.SIPWAKE, perCall);
+                h.log("memory per held call: sipwake %.0f B (heap)", perCall);
             }
         }
-        double kamailio;
+    }
+
+    private void kamailioHeldCallMemory(Table.Row row, int n) throws Exception {
         try (KamailioNode k = KamailioNode.start(h, "kamailio-cap-held", List.of("WITH_TSILO"))) {
             long base = k.sharedMemoryUsed(h);
             hold(k.port(), n);
             h.pause(1_000);
-            kamailio = (k.sharedMemoryUsed(h) - base) / (double) n;
+            double perCall = (k.sharedMemoryUsed(h) - base) / (double) n;
+            row.set(Table.Side.KAMAILIO, perCall);
+            h.log("memory per held call: Kamailio %.0f B (shm)", perCall);
         }
-        h.log("memory per held call: sipwake %.0f B (heap), Kamailio %.0f B (shm)", sipwake, kamailio);
-        table.add("5b", "memory per held call (" + String.format("%,d", n) + " held)", "bytes", false, sipwake, kamailio,
-                "sipwake: INVITE held, push sent; Kamailio: tsilo ts_store");
     }
 
     /** Sends n INVITEs to sleeping u0..u(n-1), paced, and waits (bounded) until each has its 100. */
@@ -106,22 +135,6 @@ final class CapacityBench {
                 for (String[] c : calls) if (!caller.isAnswered(c[1])) caller.invite(c[0], c[1]);
             }
         }
-    }
-
-    private void startup(int n) {
-        Databases.sipwake(h, "sipwake-cap-startup", n, Databases::plainContact);
-        double sipwake;
-        try (SipwakeNode s = SipwakeNode.start(h, "sipwake-cap-startup", "sqlite", "", null)) {
-            sipwake = s.startMillis() / 1000.0;
-        }
-        Path db = Databases.kamailio(h, "kamailio-cap-startup", n);
-        double kamailio;
-        try (KamailioNode k = KamailioNode.start(h, "kamailio-cap-startup", Udp.freePort(), h.smoke() ? 1024 : 4096, db(db))) {
-            kamailio = k.startMillis() / 1000.0;
-        }
-        h.log("start-up with %d bindings: sipwake %.1f s, Kamailio %.1f s", n, sipwake, kamailio);
-        table.add("5c", "start-up with " + String.format("%,d", n) + " bindings in SQLite", "s", false, sipwake, kamailio,
-                "process start to first 200 to OPTIONS, every binding loaded");
     }
 
     private static List<String> db(Path file) {

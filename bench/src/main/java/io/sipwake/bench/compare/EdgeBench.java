@@ -1,5 +1,6 @@
 package io.sipwake.bench.compare;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,32 +18,31 @@ final class EdgeBench {
         this.table = table;
     }
 
-    void run() throws Exception {
-        Double[] registerRate = new Double[2];
-        Double[] callRate = new Double[2];
-        List<List<Long>> latencies = new java.util.ArrayList<>();
-        int[] failed = new int[2];
+    /** Declares rows 3a, 3b and 3c; the returned body measures them. */
+    SideBySide.Body declare() {
         SideBySide side = new SideBySide(h, table);
-        for (int i = 0; i < 2; i++) {
-            String who = i == 0 ? "sipwake" : "Kamailio";
-            int upstreamPort = Udp.freePort();
-            try (KamailioNode registrar = KamailioNode.start(h, "edge-registrar-for-" + who, upstreamPort, 1024, List.of("WITH_PATH"));
-                    Node edge = i == 0
-                            ? SipwakeNode.start(h, "sipwake-edge", "memory", edgeYaml(upstreamPort), side.jfr("edge"))
-                            : KamailioNode.start(h, "kamailio-edge", Udp.freePort(), 1024,
-                                    List.of("EDGE", "UPSTREAM=\"sip:127.0.0.1:" + upstreamPort + "\""))) {
-                registerRate[i] = (double) side.registerRate(edge, who + " edge", 500).rate();
-                SideBySide.RelayResult r = side.relay(edge, edge.port(), registrar.port(), who + " edge");
-                callRate[i] = (double) r.rate();
-                latencies.add(r.setupNanos());
-                failed[i] = r.failedProbes();
-            }
-        }
-        table.add("3a", "REGISTER rate through the edge to a Kamailio registrar", "REGISTER/s", true, registerRate[0], registerRate[1],
+        Table.Row register = table.add("3a", "REGISTER rate through the edge to a Kamailio registrar", "REGISTER/s", true,
                 "sipwake edge mode (Path) vs Kamailio edge proxy (Path)");
-        table.add("3b", "call rate, registrar -> edge -> callee (along Path)", "calls/s", true, callRate[0], callRate[1],
+        Table.Row calls = table.add("3b", "call rate, registrar -> edge -> callee (along Path)", "calls/s", true,
                 "0 failed calls, 0 retransmissions");
-        side.addLatencyRows("3c", "call set-up through the edge at " + side.probeRate() + " calls/s", latencies, failed);
+        List<Table.Row> latency = side.declareLatencyRows("3c", "call set-up through the edge at " + side.probeRate() + " calls/s");
+        List<Table.Row> all = new ArrayList<>(List.of(register, calls));
+        all.addAll(latency);
+        return () -> {
+            for (Table.Side who : Table.Side.values()) {
+                side.measure(who, who.label + " edge", all, () -> {
+                    int upstreamPort = Udp.freePort();
+                    try (KamailioNode registrar = KamailioNode.start(h, "edge-registrar-for-" + who.label, upstreamPort, 1024, List.of("WITH_PATH"));
+                            Node edge = who == Table.Side.SIPWAKE
+                                    ? SipwakeNode.start(h, "sipwake-edge", "memory", edgeYaml(upstreamPort), side.jfr("edge"))
+                                    : KamailioNode.start(h, "kamailio-edge", Udp.freePort(), 1024,
+                                            List.of("EDGE", "UPSTREAM=\"sip:127.0.0.1:" + upstreamPort + "\""))) {
+                        SideBySide.setRate(register, who, side.registerRate(edge, who.label + " edge", 500));
+                        side.relay(edge, edge.port(), registrar.port(), who.label + " edge", who, calls, latency);
+                    }
+                });
+            }
+        };
     }
 
     static String edgeYaml(int upstreamPort) {

@@ -29,6 +29,15 @@ final class Harness implements AutoCloseable {
     private final boolean keepWork;
     private final PrintStream log;
     private final Path profileDir;
+    /** Per section thread: a thread abandoned by its section still sees its own, past deadline, not the next one's. */
+    private final ThreadLocal<Long> deadlineNanos = ThreadLocal.withInitial(() -> Long.MAX_VALUE);
+
+    /** Thrown when the current section's time is up: the section stops, its rows say it ran out of time. */
+    static final class OutOfTime extends RuntimeException {
+        OutOfTime() {
+            super("the section ran out of time");
+        }
+    }
 
     Harness(boolean smoke, List<String> sipwakeJava, Path work, boolean keepWork, PrintStream log, Path profileDir) {
         this.smoke = smoke;
@@ -50,6 +59,27 @@ final class Harness implements AutoCloseable {
             c.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sipwake.server.cli.SipwakeCommand"));
         }
         return c;
+    }
+
+    /** The calling thread's section must end by this {@link System#nanoTime()}. */
+    void deadline(long nanos) {
+        deadlineNanos.set(nanos);
+    }
+
+    boolean pastDeadline() {
+        return System.nanoTime() - deadlineNanos.get() > 0;
+    }
+
+    /** Called before each step that starts something: stops a section that is past its deadline. */
+    void checkTime() {
+        if (pastDeadline() || Thread.currentThread().isInterrupted()) throw new OutOfTime();
+    }
+
+    /** A failure in a few words for a table row: the first line of the message (a node's log tail follows it). */
+    static String reason(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String first = message.lines().findFirst().orElse("").trim();
+        return first.length() > 120 ? first.substring(0, 117) + "..." : first;
     }
 
     boolean smoke() {

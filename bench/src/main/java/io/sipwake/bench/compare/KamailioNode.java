@@ -30,6 +30,7 @@ final class KamailioNode implements Node {
     }
 
     static KamailioNode start(Harness h, String name, int port, int shmMegabytes, List<String> defines) {
+        h.checkTime();
         Path dir = h.workDir(name);
         Path ctl = dir.resolve("ctl.sock");
         List<String> command = new ArrayList<>(List.of(h.kamailio().toString(), "-DD", "-E",

@@ -20,7 +20,7 @@ final class Proc implements AutoCloseable {
     private static final Set<Proc> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Proc::close), "stop-benchmark-processes"));
+        Runtime.getRuntime().addShutdownHook(new Thread(Proc::stopAll, "stop-benchmark-processes"));
     }
 
     private final String name;
@@ -46,6 +46,11 @@ final class Proc implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command.get(0), e);
         }
+    }
+
+    /** Stops every process still running (a section that failed or ran out of time may have left some). */
+    static void stopAll() {
+        List.copyOf(RUNNING).forEach(Proc::close);
     }
 
     long pid() {

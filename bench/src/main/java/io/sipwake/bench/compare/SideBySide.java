@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * sipwake and Kamailio side by side on loopback (issue 6): the same SIPp loads against each, alternately, and a table
@@ -21,7 +22,11 @@ import java.util.Set;
  *
  * <pre>
  *   SideBySide [--smoke] [--only register,calls,edge,wake,capacity] [--sipwake-jar FILE] [--keep] [--profile DIR]
+ *              [--budget SECONDS]
  * </pre>
+ *
+ * <p>Each section has a share of the time budget (default {@link #defaultBudgetSeconds}); a section that fails or runs
+ * out of time leaves "failed: reason" in its rows and the run goes on, so the table always has every row.
  */
 public final class SideBySide {
     static final String DOMAIN = "example.com";
@@ -40,6 +45,7 @@ public final class SideBySide {
         boolean keep = false;
         Path jar = null;
         Path profile = null;
+        Long budget = null;
         Set<String> only = new LinkedHashSet<>(SECTIONS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -48,9 +54,10 @@ public final class SideBySide {
                 case "--sipwake-jar" -> jar = Path.of(args[++i]).toAbsolutePath();
                 case "--profile" -> profile = Path.of(args[++i]).toAbsolutePath();
                 case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                case "--budget" -> budget = Long.parseLong(args[++i]);
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: SideBySide [--smoke] [--only " + String.join(",", SECTIONS) + "] [--sipwake-jar FILE] [--keep] [--profile DIR]");
+                            + "; usage: SideBySide [--smoke] [--only " + String.join(",", SECTIONS) + "] [--sipwake-jar FILE] [--keep] [--profile DIR] [--budget SECONDS]");
                     System.exit(2);
                 }
             }
@@ -59,15 +66,16 @@ public final class SideBySide {
             System.err.println("--only takes a comma-separated subset of " + SECTIONS);
             System.exit(2);
         }
-        String out = run(smoke, only, Harness.sipwakeCommand(jar), keep, profile, System.err);
+        String out = run(smoke, only, Harness.sipwakeCommand(jar), keep, profile, System.err,
+                budget != null ? budget : defaultBudgetSeconds(smoke));
         System.out.print(out);
         System.out.flush();
         System.exit(0);
     }
 
-    /** Runs the chosen sections and returns the report (header, table, notes). */
-    static String run(boolean smoke, Set<String> only, List<String> sipwakeJava, boolean keep, Path profile, PrintStream log)
-            throws Exception {
+    /** Runs the chosen sections and returns the report (header, table, notes); {@code budgetSeconds} bounds the whole run. */
+    static String run(boolean smoke, Set<String> only, List<String> sipwakeJava, boolean keep, Path profile, PrintStream log,
+            long budgetSeconds) throws Exception {
         String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
         double loadBefore = loadAverage();
         long t0 = System.nanoTime();
@@ -75,35 +83,150 @@ public final class SideBySide {
         if (profile != null) Files.createDirectories(profile);
         try (Harness h = new Harness(smoke, sipwakeJava, work, keep, log, profile)) {
             SideBySide bench = new SideBySide(h, new Table());
-            if (only.contains("register")) bench.register();
-            if (only.contains("calls")) bench.calls();
-            if (only.contains("edge")) new EdgeBench(h, bench.table).run();
-            if (only.contains("wake")) new WakeBench(h, bench.table).run();
-            if (only.contains("capacity")) new CapacityBench(h, bench.table).run();
+            int totalWeight = only.stream().mapToInt(SideBySide::weight).sum();
+            int weightSoFar = 0;
+            for (String name : SECTIONS) {
+                if (!only.contains(name)) continue;
+                weightSoFar += weight(name);
+                // Cumulative deadlines: time a section leaves unused goes to the sections after it.
+                long deadline = t0 + TimeUnit.SECONDS.toNanos(budgetSeconds) * weightSoFar / totalWeight;
+                bench.runSection(name, deadline);
+            }
             long minutes = (System.nanoTime() - t0) / 60_000_000_000L;
             long seconds = (System.nanoTime() - t0) / 1_000_000_000L % 60;
             return header(started, smoke, loadBefore, minutes, seconds, h) + "\n" + bench.table.render() + "\n" + notes(bench.table);
+        } finally {
+            Proc.stopAll();
+        }
+    }
+
+    /** The whole run's time budget: 17 minutes (run-all.sh's 20 less the build), 150 s for a smoke run. */
+    static long defaultBudgetSeconds(boolean smoke) {
+        return smoke ? 150 : 1020;
+    }
+
+    /** A section's share of the run's time budget (roughly what it takes in a full run on the 2-core machine). */
+    static int weight(String section) {
+        return switch (section) {
+            case "register" -> 21;
+            case "calls" -> 15;
+            case "edge" -> 21;
+            case "wake" -> 18;
+            case "capacity" -> 27;
+            default -> throw new IllegalArgumentException(section);
+        };
+    }
+
+    /** What a section measures, once its rows are declared. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /**
+     * Declares the section's rows, then measures on a thread of its own until {@code deadline}. Whatever fails or
+     * runs out of time is reported in the rows it concerns ("Kamailio failed: ..."), and the run goes on with the
+     * next section; every process the section started is stopped before the next one begins.
+     */
+    void runSection(String name, long deadline) throws InterruptedException {
+        int before = table.rows().size();
+        Body body = switch (name) {
+            case "register" -> register();
+            case "calls" -> calls();
+            case "edge" -> new EdgeBench(h, table).declare();
+            case "wake" -> new WakeBench(h, table).declare();
+            case "capacity" -> new CapacityBench(h, table).declare();
+            default -> throw new IllegalArgumentException(name);
+        };
+        List<Table.Row> rows = table.rows().subList(before, table.rows().size());
+        long t0 = System.nanoTime();
+        long budget = Math.max(0, deadline - t0);
+        h.log("section %s: up to %d s", name, TimeUnit.NANOSECONDS.toSeconds(budget));
+        Throwable[] failure = new Throwable[1];
+        Thread thread = new Thread(() -> {
+            try {
+                h.deadline(deadline);
+                body.run();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "section-" + name);
+        thread.setDaemon(true);
+        thread.start();
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(budget)));
+        String reason;
+        if (thread.isAlive()) {
+            reason = "section " + name + " ran out of its " + TimeUnit.NANOSECONDS.toSeconds(budget) + " s";
+            Proc.stopAll(); // its SIPp, servers and phones fail fast now; its next step sees the deadline and stops
+            thread.interrupt();
+            thread.join(20_000);
+        } else if (failure[0] != null) {
+            reason = Harness.reason(failure[0]);
+            h.log("section %s failed: %s", name, failure[0]);
+        } else {
+            reason = "not measured";
+        }
+        table.seal(rows, reason);
+        Proc.stopAll();
+        h.log("section %s took %d s", name, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
+    }
+
+    /**
+     * Measures one server's figures for some rows: a failure is written into those rows for that server (rows that
+     * already have its figure keep it) and the section goes on with the other server.
+     */
+    void measure(Table.Side side, String what, List<Table.Row> rows, Body body) {
+        h.checkTime();
+        try {
+            body.run();
+        } catch (Harness.OutOfTime e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Harness.OutOfTime();
+        } catch (Exception | AssertionError e) {
+            if (h.pastDeadline()) throw new Harness.OutOfTime();
+            String reason = Harness.reason(e);
+            h.log("%s failed: %s", what, e);
+            rows.forEach(r -> r.fail(side, reason));
         }
     }
 
     /** Row 1: REGISTER throughput, registrar role, in memory and persisted. */
-    private void register() throws Exception {
-        for (boolean persisted : new boolean[] {false, true}) {
-            String kind = persisted ? "SQLite" : "memory";
-            Double[] rates = new Double[2];
-            try (SipwakeNode s = SipwakeNode.start(h, "sipwake-registrar-" + kind, persisted ? "sqlite" : "memory", "", jfr("register-" + kind))) {
-                rates[0] = (double) registerRate(s, "sipwake " + kind, persisted ? 50 : 500).rate();
+    private Body register() {
+        Table.Row memory = table.add("1a", "REGISTER rate, registrar, in memory", "REGISTER/s", true,
+                "highest stepped rate with 0 failures, 0 retransmissions");
+        Table.Row sqlite = table.add("1b", "REGISTER rate, registrar, persisted (SQLite, write-through)", "REGISTER/s", true,
+                "highest stepped rate with 0 failures, 0 retransmissions");
+        return () -> {
+            for (boolean persisted : new boolean[] {false, true}) {
+                String kind = persisted ? "SQLite" : "memory";
+                Table.Row row = persisted ? sqlite : memory;
+                int start = persisted ? 50 : 500;
+                measure(Table.Side.SIPWAKE, "sipwake " + kind + " REGISTER", List.of(row), () -> {
+                    try (SipwakeNode s = SipwakeNode.start(h, "sipwake-registrar-" + kind, persisted ? "sqlite" : "memory", "", jfr("register-" + kind))) {
+                        setRate(row, Table.Side.SIPWAKE, registerRate(s, "sipwake " + kind, start));
+                    }
+                });
+                measure(Table.Side.KAMAILIO, "Kamailio " + kind + " REGISTER", List.of(row), () -> {
+                    List<String> defines = new ArrayList<>();
+                    if (persisted) {
+                        Path db = Databases.kamailio(h, "kamailio-registrar-db");
+                        defines.addAll(List.of("WITH_DB", "DB_URL=\"sqlite://" + db + "\""));
+                    }
+                    try (KamailioNode k = KamailioNode.start(h, "kamailio-registrar-" + kind, defines)) {
+                        setRate(row, Table.Side.KAMAILIO, registerRate(k, "Kamailio " + kind, start));
+                    }
+                });
             }
-            List<String> defines = new ArrayList<>();
-            if (persisted) {
-                Path db = Databases.kamailio(h, "kamailio-registrar-db");
-                defines.addAll(List.of("WITH_DB", "DB_URL=\"sqlite://" + db + "\""));
-            }
-            try (KamailioNode k = KamailioNode.start(h, "kamailio-registrar-" + kind, defines)) {
-                rates[1] = (double) registerRate(k, "Kamailio " + kind, persisted ? 50 : 500).rate();
-            }
-            table.add(persisted ? "1b" : "1a", "REGISTER rate, registrar, " + (persisted ? "persisted (SQLite, write-through)" : "in memory"),
-                    "REGISTER/s", true, rates[0], rates[1], "highest stepped rate with 0 failures, 0 retransmissions");
+        };
+    }
+
+    /** A found rate into the row, or why there is none (not even the lowest step was clean). */
+    static void setRate(Table.Row row, Table.Side side, RateSearch.Result r) {
+        if (r.rate() > 0) {
+            row.set(side, (double) r.rate());
+        } else {
+            row.fail(side, "no clean step, down to " + r.failedAt() + "/s");
         }
     }
 
@@ -116,32 +239,30 @@ public final class SideBySide {
     }
 
     /** Row 2: stateful call relay caller -> proxy -> callee; highest clean call rate, then set-up latency at a fixed rate. */
-    private void calls() throws Exception {
-        Double[] rate = new Double[2];
-        List<List<Long>> latencies = new ArrayList<>();
-        int[] failed = new int[2];
-        for (int i = 0; i < 2; i++) {
-            try (Node node = i == 0 ? SipwakeNode.start(h, "sipwake-proxy", "memory", "", jfr("calls"))
-                    : KamailioNode.start(h, "kamailio-proxy", List.of())) {
-                RelayResult r = relay(node, node.port(), node.port(), (i == 0 ? "sipwake" : "Kamailio") + " relay");
-                rate[i] = (double) r.rate;
-                latencies.add(r.setupNanos);
-                failed[i] = r.failedProbes;
-            }
-        }
-        table.add("2a", "call rate, caller -> proxy -> callee", "calls/s", true, rate[0], rate[1],
+    private Body calls() {
+        Table.Row rate = table.add("2a", "call rate, caller -> proxy -> callee", "calls/s", true,
                 "INVITE/100/180/200/ACK/BYE, 0 failed calls, 0 retransmissions");
-        addLatencyRows("2b", "call set-up (INVITE -> 200) at " + probeRate() + " calls/s", latencies, failed);
-    }
-
-    record RelayResult(int rate, List<Long> setupNanos, int failedProbes) {
+        List<Table.Row> latency = declareLatencyRows("2b", "call set-up (INVITE -> 200) at " + probeRate() + " calls/s");
+        List<Table.Row> all = new ArrayList<>(List.of(rate));
+        all.addAll(latency);
+        return () -> {
+            for (Table.Side side : Table.Side.values()) {
+                measure(side, side.label + " relay", all, () -> {
+                    try (Node node = side == Table.Side.SIPWAKE ? SipwakeNode.start(h, "sipwake-proxy", "memory", "", jfr("calls"))
+                            : KamailioNode.start(h, "kamailio-proxy", List.of())) {
+                        relay(node, node.port(), node.port(), side.label + " relay", side, rate, latency);
+                    }
+                });
+            }
+        };
     }
 
     /**
      * Calls through {@code node}: the callee (a SIPp UAS) registers through {@code registerPort}, the caller sends to
-     * {@code callPort}. Returns the highest clean call rate and the probe's set-up latencies at the moderate rate.
+     * {@code callPort}. Sets the highest clean call rate and the probe's set-up latencies at the moderate rate.
      */
-    RelayResult relay(Node node, int registerPort, int callPort, String what) throws Exception {
+    void relay(Node node, int registerPort, int callPort, String what, Table.Side side, Table.Row rateRow, List<Table.Row> latencyRows)
+            throws Exception {
         int calleePort = Udp.freePort();
         // Registered from the port the callee will listen on (before SIPp takes it): that is where sipwake sends.
         Udp.register(registerPort, calleePort, "callee", DOMAIN, "sip:callee@127.0.0.1:" + calleePort);
@@ -150,11 +271,13 @@ public final class SideBySide {
             RateSearch.Result r = RateSearch.search(h, what + " calls", h.smoke() ? 10 : 100, h.smoke() ? 10 : 8_000, h.smoke() ? 0 : 2,
                     rate -> Sipp.run(h, node.name() + "-calls-" + (++step[0]), "caller.xml", callPort, rate, stepCount(rate),
                             Math.max(100, rate * 2), Map.of("domain", DOMAIN), "callee"));
+            setRate(rateRow, side, r);
+            h.checkTime();
             try (CallProbe probe = new CallProbe(callPort, DOMAIN)) {
                 probe.run(h.smoke() ? 5 : 200, probeRate()); // warm-up, not counted
                 CallProbe.Result p = probe.run(h.smoke() ? 20 : probeRate() * 10, probeRate());
                 h.log("%s set-up latency: %d calls, %d failed", what, p.setupNanos().size(), p.failed());
-                return new RelayResult(r.rate(), p.setupNanos(), p.failed());
+                setLatencies(latencyRows, side, p.setupNanos(), p.failed());
             }
         }
     }
@@ -168,11 +291,21 @@ public final class SideBySide {
         return (long) rate * (h.smoke() ? 1 : 3);
     }
 
-    void addLatencyRows(String id, String what, List<List<Long>> nanos, int[] failed) {
-        for (int p : new int[] {50, 90, 99}) {
-            table.add(id, what + ", p" + p, "ms", false, percentileMillis(nanos.get(0), p), percentileMillis(nanos.get(1), p),
-                    p == 99 ? "failed calls: sipwake " + failed[0] + ", Kamailio " + failed[1] : "");
+    private static final int[] LATENCY_PERCENTILES = {50, 90, 99};
+
+    List<Table.Row> declareLatencyRows(String id, String what) {
+        List<Table.Row> rows = new ArrayList<>();
+        for (int p : LATENCY_PERCENTILES) rows.add(table.add(id, what + ", p" + p, "ms", false, ""));
+        return rows;
+    }
+
+    static void setLatencies(List<Table.Row> rows, Table.Side side, List<Long> sortedNanos, int failedCalls) {
+        if (sortedNanos.isEmpty()) {
+            rows.forEach(r -> r.fail(side, "no call set up (" + failedCalls + " failed)"));
+            return;
         }
+        for (int i = 0; i < rows.size(); i++) rows.get(i).set(side, percentileMillis(sortedNanos, LATENCY_PERCENTILES[i]));
+        rows.get(rows.size() - 1).annotate(side.label + ": " + failedCalls + " of " + (sortedNanos.size() + failedCalls) + " calls failed");
     }
 
     /** Nearest-rank percentile of sorted nanoseconds, in ms; null when there is no sample. */

@@ -36,6 +36,7 @@ final class Sipp {
      */
     static Stats run(Harness h, String name, String scenario, int port, int rate, long count, int limit,
             Map<String, String> keys, String service) {
+        h.checkTime();
         Path dir = h.workDir(name);
         Path stat = dir.resolve("stat.csv");
         List<String> command = new ArrayList<>(List.of(h.sipp().toString(),
@@ -63,6 +64,7 @@ final class Sipp {
 
     /** A SIPp UAS running {@code scenario} on 127.0.0.1:{@code port} until closed. */
     static Proc serve(Harness h, String name, String scenario, int port) {
+        h.checkTime();
         Path dir = h.workDir(name);
         return Proc.start(name, List.of(h.sipp().toString(), "-sf", h.resource("sipp/" + scenario).toString(),
                 "-i", "127.0.0.1", "-p", Integer.toString(port), "-t", "u1", "-nostdin",

@@ -35,6 +35,7 @@ final class SipwakeNode implements Node {
      * sections ({@code push:}, {@code edge:}); with {@code jfrFile} non-null, records a JFR profile into it.
      */
     static SipwakeNode start(Harness h, String name, String storeType, String moreYaml, Path jfrFile) {
+        h.checkTime();
         Path dir = h.workDir(name);
         int port = Udp.freePort();
         String yaml = "sip:\n"

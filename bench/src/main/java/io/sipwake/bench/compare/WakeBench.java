@@ -50,32 +50,48 @@ final class WakeBench {
         this.table = table;
     }
 
-    void run() throws Exception {
+    /** Declares the rows of section 4 (p50, p99 and max per level of calls held at once); the returned body measures them. */
+    SideBySide.Body declare() {
         int[] levels = h.smoke() ? new int[] {1, 5} : new int[] {1, 100, 1000};
         int singleRounds = h.smoke() ? 3 : 30;
-        List<Map<Integer, List<Long>>> byServer = new ArrayList<>();
-        Path apnsDir = h.workDir("apns");
-        try (MockApns apns = MockApns.start(apnsDir, TEAM, KEY_ID, Set.of(BUNDLE))) {
-            try (SipwakeNode s = SipwakeNode.start(h, "sipwake-wake", "memory", pushYaml(apns), jfr(h))) {
-                Rounds rounds = new Rounds(s.port(), true);
-                apns.onReceived(r -> rounds.wakeByToken(r.token()));
-                rounds.beforeRegister = p -> apns.allow(BUNDLE + ".voip", p.token);
-                byServer.add(rounds.levels("sipwake", levels, singleRounds));
-            }
-        }
-        try (KamailioNode k = KamailioNode.start(h, "kamailio-wake", List.of("WITH_TSILO"))) {
-            Rounds rounds = new Rounds(k.port(), false);
-            byServer.add(rounds.levels("Kamailio", levels, singleRounds));
-        }
+        int[] percentiles = {50, 99, 100};
+        Map<Integer, List<Table.Row>> rows = new java.util.LinkedHashMap<>();
+        List<Table.Row> all = new ArrayList<>();
         for (int level : levels) {
-            for (int p : new int[] {50, 99, 100}) {
-                List<Long> sw = byServer.get(0).get(level);
-                List<Long> ka = byServer.get(1).get(level);
-                table.add("4", "wake: re-REGISTER -> INVITE, " + level + " held at once, " + (p == 100 ? "max" : "p" + p), "ms", false,
-                        SideBySide.percentileMillis(sw, p), SideBySide.percentileMillis(ka, p),
-                        p == 50 ? "samples: " + sw.size() + " / " + ka.size() + (level == 1 ? " (" + singleRounds + " rounds)" : "") : "");
+            List<Table.Row> levelRows = new ArrayList<>();
+            for (int p : percentiles) {
+                levelRows.add(table.add("4", "wake: re-REGISTER -> INVITE, " + level + " held at once, " + (p == 100 ? "max" : "p" + p), "ms",
+                        false, p == 50 && level == 1 ? singleRounds + " rounds of 1 call" : ""));
             }
+            rows.put(level, levelRows);
+            all.addAll(levelRows);
         }
+        SideBySide side = new SideBySide(h, table);
+        return () -> {
+            side.measure(Table.Side.SIPWAKE, "sipwake wake path", all, () -> {
+                try (MockApns apns = MockApns.start(h.workDir("apns"), TEAM, KEY_ID, Set.of(BUNDLE));
+                        SipwakeNode s = SipwakeNode.start(h, "sipwake-wake", "memory", pushYaml(apns), jfr(h))) {
+                    Rounds rounds = new Rounds(s.port(), true);
+                    apns.onReceived(r -> rounds.wakeByToken(r.token()));
+                    rounds.beforeRegister = p -> apns.allow(BUNDLE + ".voip", p.token);
+                    record(rows, Table.Side.SIPWAKE, percentiles, rounds.levels("sipwake", levels, singleRounds));
+                }
+            });
+            side.measure(Table.Side.KAMAILIO, "Kamailio wake path", all, () -> {
+                try (KamailioNode k = KamailioNode.start(h, "kamailio-wake", List.of("WITH_TSILO"))) {
+                    Rounds rounds = new Rounds(k.port(), false);
+                    record(rows, Table.Side.KAMAILIO, percentiles, rounds.levels("Kamailio", levels, singleRounds));
+                }
+            });
+        };
+    }
+
+    private static void record(Map<Integer, List<Table.Row>> rows, Table.Side side, int[] percentiles, Map<Integer, List<Long>> nanos) {
+        rows.forEach((level, levelRows) -> {
+            List<Long> sample = nanos.get(level);
+            for (int i = 0; i < percentiles.length; i++) levelRows.get(i).set(side, SideBySide.percentileMillis(sample, percentiles[i]));
+            levelRows.get(0).annotate(side.label + ": " + sample.size() + " samples");
+        });
     }
 
     static Path jfr(Harness h) {
@@ -139,6 +155,7 @@ final class WakeBench {
 
         /** K fresh phones register and sleep, K calls arrive at once, every phone is woken; returns each phone's time. */
         List<Long> round(String name, int k) throws Exception {
+            h.checkTime();
             List<Phone> phones = new ArrayList<>();
             for (int i = 0; i < k; i++) phones.add(new Phone(name.replace("-", "") + "u" + i));
             ExecutorService registering = Executors.newFixedThreadPool(8, WakePathBenchmark.daemon("register"));

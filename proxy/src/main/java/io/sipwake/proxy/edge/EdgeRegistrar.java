@@ -131,7 +131,7 @@ public final class EdgeRegistrar {
         if (push instanceof RegisterPushRules.Outcome.Register register) {
             requestCaps = RegisterPushRules.requestFeatureCaps(register.devices()); // §5.6.1.1
         } else if (push instanceof RegisterPushRules.Outcome.Query query) {
-            requestCaps = query.featureCaps(); // §5.6.1.2
+            requestCaps = query.requestFeatureCaps(); // §5.6.1.2
         }
         for (String caps : requestCaps) out.addHeader(HeaderNames.FEATURE_CAPS, caps);
         List<String> responseCaps = push instanceof RegisterPushRules.Outcome.Query query ? query.featureCaps() : List.of();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * completes once its write is durable; the registrar answers the REGISTER only then. A store that
  * does no I/O ({@link BindingStore#isInMemory()}) is written inside the update itself, on the
  * caller's thread, and the future is complete on return: no thread hop on the REGISTER's path.
+ *
+ * <p>{@link Listener}s learn of each update once it is durable, whoever made it (the registrar, edge
+ * mode, the hook, the admin API), so code can wait for "this AOR registered again" without polling.
  */
 public final class LocationService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocationService.class);
@@ -36,6 +40,20 @@ public final class LocationService implements AutoCloseable {
     private final ConcurrentHashMap<String, List<Binding>> bindingsByAor = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> flowUsers = new ConcurrentHashMap<>();
     private final ExecutorService writer;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Told about each AOR whose bindings an {@link #update} changed, after the change is stored. Called on the
+     * store's writer thread, in the order of the updates, before the update's future completes: it must be quick
+     * and must not block (hand real work to another thread). With an in-memory store ({@link
+     * BindingStore#isInMemory()}) it is called on the thread that made the update (an event loop, say), right
+     * after it. Not called for expiry sweeps.
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** {@code bindings} are the AOR's bindings after the update (empty when it has none left). */
+        void bindingsChanged(String aor, List<Binding> bindings);
+    }
 
     public LocationService(BindingStore store, Clock clock) {
         this.store = store;
@@ -46,6 +64,11 @@ public final class LocationService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Adds a listener for every later {@link #update}. */
+    public void addListener(Listener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /** Loads the stored bindings (blocking; call once at start-up). Returns how many were loaded. */
@@ -119,11 +142,25 @@ public final class LocationService implements AutoCloseable {
             return CompletableFuture.failedFuture(e.getCause()); // nothing changed: the compute step was abandoned
         }
         List<Binding> next = result.get();
-        if (storeInMemory) return CompletableFuture.completedFuture(next); // written in the compute step above
+        if (storeInMemory) { // written in the compute step above
+            notifyListeners(aor, next);
+            return CompletableFuture.completedFuture(next);
+        }
         return CompletableFuture.supplyAsync(() -> {
             store.putAll(aor, next);
+            notifyListeners(aor, next);
             return next;
         }, writer);
+    }
+
+    private void notifyListeners(String aor, List<Binding> next) {
+        for (Listener l : listeners) {
+            try {
+                l.bindingsChanged(aor, next);
+            } catch (RuntimeException e) {
+                log.warn("a binding listener failed for {}: {}", aor, e.toString()); // never fails the stored update
+            }
+        }
     }
 
     /** True while some binding was registered over {@code flowToken}: its connection must stay open (RFC 5626). */

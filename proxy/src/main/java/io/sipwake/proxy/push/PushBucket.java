@@ -81,6 +81,7 @@ public final class PushBucket {
         private final ResponseContext.Branch branch;
         private final SipRequest request;
         private final Flow inbound;
+        private final boolean inDialog;
         private final String callUuid;
         private final Instant heldAt;
         private final AtomicBoolean decided = new AtomicBoolean();
@@ -89,7 +90,9 @@ public final class PushBucket {
         private volatile ScheduledFuture<?> timer;
         private volatile long pushSentNanos;
 
-        private Held(String aor, Binding binding, PushParameters push, ResponseContext.Branch branch, SipRequest request, Flow inbound) {
+        private Held(String aor, Binding binding, PushParameters push, ResponseContext.Branch branch, SipRequest request, Flow inbound,
+                boolean inDialog) {
+            this.inDialog = inDialog;
             this.aor = aor;
             this.binding = binding;
             this.push = push;
@@ -103,6 +106,14 @@ public final class PushBucket {
 
         public ResponseContext.Branch branch() {
             return branch;
+        }
+
+        /**
+         * True for a mid-dialog request held by its PURR (RFC 8599 §6.2.3): on release it keeps its Request-URI and
+         * Route set and only goes over the device's new connection.
+         */
+        public boolean isInDialog() {
+            return inDialog;
         }
 
         /** The request as it was to be forwarded (Request-URI, Route and Via are set again on release). */
@@ -175,6 +186,24 @@ public final class PushBucket {
         return traces;
     }
 
+    /**
+     * One request held now for one device (the admin API's held calls): its Call-ID, method, AOR, provider, when it
+     * was held, and its timeline so far.
+     */
+    public record HeldRequest(String callId, String method, String aor, String provider, Instant heldSince, List<String> timeline) {}
+
+    /** The requests held now, oldest first. */
+    public List<HeldRequest> heldNow() {
+        List<HeldRequest> now = new ArrayList<>();
+        for (List<Held> l : held.values()) {
+            for (Held h : l) {
+                now.add(new HeldRequest(h.request.callId(), h.request.method(), h.aor, h.push.provider(), h.heldAt, List.copyOf(h.timeline)));
+            }
+        }
+        now.sort(java.util.Comparator.comparing(HeldRequest::heldSince));
+        return now;
+    }
+
     /** Requests held now (all AORs). */
     public int size() {
         int n = 0;
@@ -187,15 +216,28 @@ public final class PushBucket {
      * response context, sends the push and starts the Bucket Timer.
      */
     public void hold(String aor, Binding binding, PushParameters push, ResponseContext context, SipRequest request, Flow inbound) {
+        hold(aor, binding, push, context, request, inbound, false);
+    }
+
+    /**
+     * RFC 8599 §6.2.3: holds a mid-dialog request whose PURR names {@code binding}, pushes its device (never a VoIP
+     * push: it is no new call) and forwards the request once the device registers again.
+     */
+    public void holdInDialog(String aor, Binding binding, PushParameters push, ResponseContext context, SipRequest request, Flow inbound) {
+        hold(aor, binding, push, context, request, inbound, true);
+    }
+
+    private void hold(String aor, Binding binding, PushParameters push, ResponseContext context, SipRequest request, Flow inbound,
+            boolean inDialog) {
         ResponseContext.Branch branch = context.newBranch(request);
         if (branch == null) return; // the call already ended
-        Held h = new Held(aor, binding, push, branch, request, inbound);
+        Held h = new Held(aor, binding, push, branch, request, inbound, inDialog);
         if (!branch.hold(reason -> abandoned(h, reason))) return; // cancelled or answered elsewhere meanwhile: no push
         held.computeIfAbsent(aor, k -> new CopyOnWriteArrayList<>()).add(h);
         boolean invite = request.isMethod("INVITE");
         Duration timeout = invite ? settings.inviteTimeout() : settings.messageTimeout();
         h.timer = timers.schedule(() -> timedOut(h), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        PushKind kind = invite ? PushKind.CALL : PushKind.MESSAGE;
+        PushKind kind = invite && !inDialog ? PushKind.CALL : PushKind.MESSAGE;
         PushRequest push0 = pushRequest(h, kind, clock.instant().plus(timeout));
         if (push0 == null) {
             fail(h, 480, "Temporarily Unavailable (no push token for " + kind + ")");
@@ -214,12 +256,7 @@ public final class PushBucket {
         NameAddress from = r.from();
         String caller = from.uri() instanceof SipUri s ? s.withParams(io.sipwake.sip.message.Parameters.empty()).toString() : from.uri().toString();
         boolean video = new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("m=video");
-        // The normalised pn-param no longer names the token's service: label an APNs token so the sender
-        // sends a PushKit token as VoIP and a remote-notification token as an alert, never the other way round.
-        PushToken t = token.get();
-        String prid = "apns".equals(h.push.provider()) && t.service() != PushToken.Service.DEFAULT
-                ? t.token() + ":" + t.service().name().toLowerCase(java.util.Locale.ROOT)
-                : t.token();
+        String prid = h.push.senderPrid(token.get());
         return new PushRequest(h.push.provider(), h.push.param(), prid, h.push.sandbox(), kind, deadline, r.callId(), h.callUuid,
                 caller, from.displayNameUnquoted(), video, clock.instant(), r.callId());
     }
@@ -255,7 +292,7 @@ public final class PushBucket {
         if (!h.decide()) return;
         metrics.heldRequestTimedOut();
         h.logOutcome("answered 480: the phone did not wake up");
-        if (h.request.isMethod("INVITE")) sendMissedCall(h);
+        if (h.request.isMethod("INVITE") && !h.inDialog) sendMissedCall(h);
         h.branch.context().branchFailed(h.branch, 480, "Temporarily Unavailable (the phone did not wake up)"); // §5.6.2: Bucket Timer
     }
 
@@ -263,7 +300,7 @@ public final class PushBucket {
         if (!h.decide()) return;
         boolean elsewhere = ResponseContext.COMPLETED_ELSEWHERE.equals(reason);
         h.logOutcome(elsewhere ? "answered elsewhere before the phone woke" : "caller gave up before the phone woke");
-        if (!h.request.isMethod("INVITE")) return;
+        if (!h.request.isMethod("INVITE") || h.inDialog) return; // no call to cancel on the phone
         if (settings.lateInviteCancel()) {
             late.put(h, reason == null || reason.isEmpty() ? CALL_CANCELLED : reason);
             timers.schedule(() -> late.remove(h), settings.inviteTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -283,19 +320,7 @@ public final class PushBucket {
 
     /** Sends a push and reports it, and its answer with the round trip, to the metrics. */
     private java.util.concurrent.CompletableFuture<PushResult> dispatch(PushRequest request) {
-        ProxyMetrics m = metrics;
-        String provider = request.provider();
-        m.pushSent(provider, request.kind().name().toLowerCase(java.util.Locale.ROOT));
-        long sent = System.nanoTime();
-        return pushes.send(request).whenComplete((result, error) -> {
-            String outcome = result instanceof PushResult.Accepted ? "accepted"
-                    : result instanceof PushResult.Rejected r ? r.reason() : "failed";
-            try {
-                m.pushOutcome(provider, outcome, Duration.ofNanos(System.nanoTime() - sent));
-            } catch (RuntimeException e) {
-                log.warn("push metrics failed: {}", e.toString()); // a metrics fault never changes the push's outcome
-            }
-        });
+        return pushes.send(request, metrics);
     }
 
     /**
@@ -341,18 +366,25 @@ public final class PushBucket {
         }
     }
 
-    /** §5.3 and RFC 5626: the same device is the same +sip.instance, else the same push token. */
     private Binding match(Held h, List<Binding> bindings) {
-        long since = h.heldAt.toEpochMilli();
+        return reRegistration(h.binding, h.push, h.heldAt.toEpochMilli(), bindings);
+    }
+
+    /**
+     * §5.3 and RFC 5626: the binding by which the device pushed through {@code pushed} registered at or after
+     * {@code sinceMillis}: the same {@code +sip.instance}, else a shared push token or the same binding key. Bindings
+     * the PBX hook stored ({@link HookWake#isHookBinding}) are no registration. Null when there is none.
+     */
+    static Binding reRegistration(Binding pushed, PushParameters device, long sinceMillis, List<Binding> bindings) {
         for (Binding b : bindings) {
-            if (b.updatedAtMillis() < since) continue; // not a registration made after the push
-            if (h.binding.instanceId() != null && h.binding.instanceId().equals(b.instanceId())) return b;
+            if (b.updatedAtMillis() < sinceMillis || HookWake.isHookBinding(b)) continue; // not a registration made after the push
+            if (pushed.instanceId() != null && pushed.instanceId().equals(b.instanceId())) return b;
         }
         for (Binding b : bindings) {
-            if (b.updatedAtMillis() < since) continue;
+            if (b.updatedAtMillis() < sinceMillis || HookWake.isHookBinding(b)) continue;
             PushParameters p = io.sipwake.proxy.registrar.Registrar.pushParameters(b);
-            if (p != null && p.sharesTokenWith(h.push)) return b;
-            if (b.bindingKey().equals(h.binding.bindingKey())) return b;
+            if (p != null && p.sharesTokenWith(device)) return b;
+            if (b.bindingKey().equals(pushed.bindingKey())) return b;
         }
         return null;
     }

@@ -109,6 +109,17 @@ public record PushParameters(String provider, boolean sandbox, String param, Lis
         return v == null ? null : SipUri.unescape(Lexer.unquote(v));
     }
 
+    /**
+     * The {@code pn-prid} to hand a push sender for {@code token}. The normalised pn-param no longer names the
+     * token's service, so an APNs token is labelled ({@code <token>:voip}, {@code <token>:remote}): the sender then
+     * sends a PushKit token as VoIP and a remote-notification token as an alert, never the other way round.
+     */
+    public String senderPrid(PushToken token) {
+        return "apns".equals(provider) && token.service() != PushToken.Service.DEFAULT
+                ? token.token() + ":" + token.service().name().toLowerCase(Locale.ROOT)
+                : token.token();
+    }
+
     /** The APNs Team ID: the part of pn-param before the first period; empty for the legacy dialects, which do not send it. */
     public Optional<String> apnsTeamId() {
         requireApns();
@@ -142,12 +153,17 @@ public record PushParameters(String provider, boolean sandbox, String param, Lis
     /**
      * True for the names of parameters that carry push information: every {@code pn-*}
      * (RFC 8599 and Linphone's {@code pn-type}, {@code pn-tok}, {@code pn-silent}...), mod_apn's
-     * {@code app-id} and Zoiper's {@code x-push-uri}. Case-insensitive.
+     * {@code app-id} and Zoiper's {@code x-push-uri}. Case-insensitive. Not {@code pn-purr}: the PURR is made to be
+     * seen by the phone's peers (RFC 8599 §6.2.2, "anonymous and unlinkable") and must reach sipwake again in
+     * their mid-dialog requests (§6.2.3).
      */
     public static boolean isPushParameterName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return n.startsWith("pn-") || n.equals("app-id") || n.equals("x-push-uri");
+        return (n.startsWith("pn-") && !n.equals(PURR)) || n.equals("app-id") || n.equals("x-push-uri");
     }
+
+    /** The URI parameter carrying a PURR (RFC 8599 §6.2.2). */
+    public static final String PURR = "pn-purr";
 
     /**
      * {@code uri} without any push parameter ({@link #isPushParameterName}); the same instance
@@ -203,6 +219,10 @@ public record PushParameters(String provider, boolean sandbox, String param, Lis
     }
 
     private static Parameters strip(Parameters params) {
-        return params.withoutPrefix("pn-").without("app-id").without("x-push-uri");
+        boolean any = false;
+        for (String name : params.names()) any |= isPushParameterName(name);
+        if (!any) return params;
+        Parameters stripped = params.withoutPrefix("pn-").without("app-id").without("x-push-uri");
+        return params.has(PURR) ? stripped.with(PURR, params.get(PURR)) : stripped;
     }
 }

@@ -30,6 +30,7 @@ public final class RegisterPushRules {
     private final Set<String> supportedProviders;
     private final long minExpiresSeconds;
     private final long pnsregSeconds;
+    private final java.util.Map<String, String> vapidKeys;
 
     /**
      * @param supportedProviders pn-provider values sipwake can push to (lower case), e.g. apns, fcm
@@ -38,6 +39,16 @@ public final class RegisterPushRules {
      * @param pnsregSeconds      value of +sip.pnsreg (must exceed 120, §5.6.1.1)
      */
     public RegisterPushRules(Set<String> supportedProviders, long minExpiresSeconds, long pnsregSeconds) {
+        this(supportedProviders, minExpiresSeconds, pnsregSeconds, java.util.Map.of());
+    }
+
+    /**
+     * @param vapidKeys the VAPID public key (RFC 8292) sipwake signs its pushes with, by provider ({@code webpush}):
+     *                  a 2xx that indicates support of that provider carries it as {@code +sip.vapid} (§5.6.1.1)
+     */
+    public RegisterPushRules(Set<String> supportedProviders, long minExpiresSeconds, long pnsregSeconds,
+            java.util.Map<String, String> vapidKeys) {
+        this.vapidKeys = java.util.Map.copyOf(vapidKeys);
         if (pnsregSeconds <= 120) throw new IllegalArgumentException("sip.pnsreg must be bigger than 120 (RFC 8599 §5.6.1.1): " + pnsregSeconds);
         Set<String> lower = new java.util.LinkedHashSet<>();
         for (String p : supportedProviders) lower.add(p.toLowerCase(Locale.ROOT));
@@ -58,8 +69,11 @@ public final class RegisterPushRules {
         /** Answer at once with this status, no binding change. {@code minExpires} is set for 423. */
         record Refuse(int status, String reason, Long minExpires, List<String> featureCaps) implements Outcome {}
 
-        /** §5.6.1.2: a query; answer 200 with the bindings as they are and these Feature-Caps values. */
-        record Query(List<String> featureCaps) implements Outcome {}
+        /**
+         * §5.6.1.2: a query; answer 200 with the bindings as they are and these Feature-Caps values (with
+         * {@code +sip.vapid} where it applies); a proxy forwarding the query adds {@code requestFeatureCaps} instead.
+         */
+        record Query(List<String> featureCaps, List<String> requestFeatureCaps) implements Outcome {}
 
         /** Register; {@code withPnsreg} when the phone asked for non-push refreshes (the +sip.pnsreg tag). */
         record Register(List<PushParameters> devices, boolean withPnsreg) implements Outcome {}
@@ -71,40 +85,24 @@ public final class RegisterPushRules {
      * @param expiresOf the expiry the registrar would grant a Contact, in seconds
      */
     public Outcome examine(SipRequest request, List<NameAddress> contacts, ToLongFunction<NameAddress> expiresOf) {
-        if (FeatureCaps.anyAdvertisesPns(request.headerValues(HeaderNames.FEATURE_CAPS))) {
-            return new Outcome.NotPush(); // §5.6.1.1: a proxy between us and the phone does the pushing
-        }
-        List<PushParameters> devices = new ArrayList<>();
-        boolean pnsreg = false;
-        for (NameAddress contact : contacts) {
-            PushParameterParser.Result result = PushParameterParser.parse(contact);
-            if (result instanceof PushParameterParser.Invalid invalid) {
-                return new Outcome.Refuse(400, "Bad Request (" + invalid.reason() + ")", null, List.of());
-            }
-            if (result instanceof PushParameterParser.Query query) {
-                return query(query);
-            }
-            if (result instanceof PushParameterParser.Push push) {
-                PushParameters p = push.parameters();
-                if (!supportedProviders.contains(p.provider())) {
-                    return new Outcome.Refuse(555, null, null, allProviders());
-                }
-                long expires = expiresOf.applyAsLong(contact);
-                if (expires > 0 && expires < minExpiresSeconds) {
-                    return new Outcome.Refuse(423, null, minExpiresSeconds, List.of());
-                }
-                devices.add(p);
-                if (contact.params().has("+sip.pnsreg")) pnsreg = true;
-            }
-        }
-        return devices.isEmpty() ? new Outcome.NotPush() : new Outcome.Register(devices, pnsreg);
+        // As the registrar itself, sipwake knows no proxy further on supports a provider it lacks: 555 is allowed.
+        return examineAsProxy(request, contacts, expiresOf, true);
     }
 
     private Outcome query(PushParameterParser.Query query) {
-        if (query.provider().isEmpty()) return new Outcome.Query(allProviders()); // empty pn-provider: every one we support
+        if (query.provider().isEmpty()) { // empty pn-provider: every one we support
+            return new Outcome.Query(supportedProviders.stream().map(this::responseCaps).toList(), allProviders());
+        }
         String provider = query.provider().get().toLowerCase(Locale.ROOT);
         if (!supportedProviders.contains(provider)) return new Outcome.Refuse(555, null, null, allProviders());
-        return new Outcome.Query(List.of(FeatureCaps.pns(provider).toString()));
+        return new Outcome.Query(List.of(responseCaps(provider)), List.of(FeatureCaps.pns(provider).toString()));
+    }
+
+    /** The Feature-Caps of a 2xx for {@code provider}: {@code +sip.pns}, and {@code +sip.vapid} with sipwake's key (§5.6.1). */
+    private String responseCaps(String provider) {
+        FeatureCaps caps = FeatureCaps.pns(provider);
+        String vapid = vapidKeys.get(provider);
+        return (vapid == null ? caps : caps.withVapid(vapid)).toString();
     }
 
     private List<String> allProviders() {
@@ -116,6 +114,8 @@ public final class RegisterPushRules {
     /** The Feature-Caps value for a stored push binding's 2xx. */
     public String featureCapsFor(String provider, String purr, boolean withPnsreg) {
         FeatureCaps caps = FeatureCaps.pns(provider).withPurr(purr);
+        String vapid = vapidKeys.get(provider);
+        if (vapid != null) caps = caps.withVapid(vapid);
         if (withPnsreg) caps = caps.withPnsreg(pnsregSeconds);
         return caps.toString();
     }

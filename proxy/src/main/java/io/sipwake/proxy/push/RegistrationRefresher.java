@@ -82,6 +82,7 @@ public final class RegistrationRefresher implements Runnable {
     }
 
     private void refreshIfDue(Binding b, long now) {
+        if (HookWake.isHookBinding(b)) return; // a token a PBX dialplan handed over, not a registration to keep alive
         long expiry = registrationExpiry.applyAsLong(b);
         if (expiry <= now || expiry - now > lead.toMillis()) return; // expired: never again (§5.5); or not yet due
         if (expiry - b.updatedAtMillis() <= lead.toMillis()) return; // so short a registration would be pushed as it is made

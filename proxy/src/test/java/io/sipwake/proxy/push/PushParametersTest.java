@@ -162,7 +162,16 @@ class PushParametersTest {
     @Test
     void theMediaFeatureTagIsNotAPushParameter() {
         assertThat(PushParameters.isPushParameterName("+sip.pnsreg")).isFalse();
-        assertThat(PushParameters.isPushParameterName("PN-PURR")).isTrue();
+        assertThat(PushParameters.isPushParameterName("PN-PRID")).isTrue();
         assertThat(PushParameters.stripFrom(NameAddress.parse(RFC8599_FIGURE_3)).toString()).isEqualTo("<sip:alice@alicemobile.example.com>;+sip.pnsreg");
+    }
+
+    @Test
+    void thePurrStaysWhenTheTokensGo_itIsMadeForThePhonesPeers_RFC8599_6_2_2() {
+        assertThat(PushParameters.isPushParameterName("PN-PURR")).isFalse();
+        NameAddress contact = NameAddress.parse("<sip:alice@192.0.2.1:5060;transport=tcp;pn-provider=fcm;pn-prid=tok;pn-purr=ZTY4ZDI1M>");
+        assertThat(PushParameters.stripFrom(contact).toString()).isEqualTo("<sip:alice@192.0.2.1:5060;transport=tcp;pn-purr=ZTY4ZDI1M>");
+        NameAddress onlyPurr = NameAddress.parse("<sip:alice@192.0.2.1:5060;pn-purr=ZTY4ZDI1M>");
+        assertThat(PushParameters.stripFrom(onlyPurr)).isSameAs(onlyPurr);
     }
 }

@@ -3,9 +3,6 @@ package io.sipwake.push.http;
 import static io.sipwake.push.SenderSupport.daemonThreads;
 import static io.sipwake.push.SenderSupport.printable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sipwake.push.PushKind;
 import io.sipwake.push.PushRequest;
 import io.sipwake.push.PushResult;
 import io.sipwake.push.InFlightPushes;
@@ -23,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,21 +100,35 @@ public final class HttpWakeSender implements PushSender {
     public static final String PROVIDER = "x-push-uri";
 
     private final HttpWakeSettings settings;
+    private final HttpPushProtocol protocol;
+    private final String label;
     private final AllowList allowList;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService httpExecutor;
     private final ThreadPoolExecutor resolver;
     private final ScheduledThreadPoolExecutor timers;
     private final HttpClient http;
-    private final InFlightPushes inFlight = new InFlightPushes("HTTP wake-up sender");
+    private final InFlightPushes inFlight;
 
+    /** The X-PUSH-URI wake-up sender ({@code pn-provider=x-push-uri}, the JSON body above). */
     public HttpWakeSender(HttpWakeSettings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, new WakeUrlProtocol(), Clock.systemUTC());
+    }
+
+    /** A sender of another protocol that POSTs to a URL the phone registered (WebPush), with the same guard and retries. */
+    public HttpWakeSender(HttpWakeSettings settings, HttpPushProtocol protocol) {
+        this(settings, protocol, Clock.systemUTC());
     }
 
     HttpWakeSender(HttpWakeSettings settings, Clock clock) {
+        this(settings, new WakeUrlProtocol(), clock);
+    }
+
+    HttpWakeSender(HttpWakeSettings settings, HttpPushProtocol protocol, Clock clock) {
         this.settings = settings;
+        this.protocol = protocol;
+        this.label = protocol.label();
+        this.inFlight = new InFlightPushes(label + " sender");
         this.allowList = AllowList.parse(settings.allowHosts());
         this.clock = clock;
         this.httpExecutor = Executors.newCachedThreadPool(daemonThreads("sipwake-http-wake"));
@@ -137,14 +147,14 @@ public final class HttpWakeSender implements PushSender {
 
     @Override
     public Set<String> providers() {
-        return Set.of(PROVIDER);
+        return Set.of(protocol.provider());
     }
 
     @Override
     public CompletableFuture<PushResult> send(PushRequest request) {
-        if (inFlight.isClosed()) return CompletableFuture.completedFuture(new PushResult.Failed("HTTP wake-up sender is closed", null));
-        if (!PROVIDER.equals(request.provider().toLowerCase(Locale.ROOT))) {
-            log.warn("HTTP wake-up sender got a push for pn-provider={} ({}); refused", printable(request.provider()), request);
+        if (inFlight.isClosed()) return CompletableFuture.completedFuture(new PushResult.Failed(label + " sender is closed", null));
+        if (!protocol.provider().equals(request.provider().toLowerCase(Locale.ROOT))) {
+            log.warn("{} sender got a push for pn-provider={} ({}); refused", label, printable(request.provider()), request);
             return CompletableFuture.completedFuture(new PushResult.Rejected(0, "UNSUPPORTED_PROVIDER", false, true, null));
         }
         URI uri;
@@ -157,7 +167,7 @@ public final class HttpWakeSender implements PushSender {
             refusal = "URL_INVALID: not a URL";
         }
         if (refusal != null) {
-            log.warn("HTTP wake-up refused {} push to {}: {}", request.kind(), describe(uri, request), refusal);
+            log.warn("{} refused {} push to {}: {}", label, request.kind(), describe(uri, request), refusal);
             return CompletableFuture.completedFuture(new PushResult.Rejected(0, refusal, false, false, null));
         }
         URI target = uri;
@@ -188,10 +198,10 @@ public final class HttpWakeSender implements PushSender {
             } catch (UnknownHostException | RuntimeException e) {
                 return "URL_INVALID: bad IP address";
             }
-            if (!allowList.inCidr(literal)) return "URL_NOT_ALLOWED: address " + printable(host) + " is not in push.http.allow-hosts";
+            if (!allowList.inCidr(literal)) return "URL_NOT_ALLOWED: address " + printable(host) + " is not in " + protocol.allowListKey();
             return null;
         }
-        if (!allowList.allowsName(host)) return "URL_NOT_ALLOWED: host " + printable(host) + " is not in push.http.allow-hosts";
+        if (!allowList.allowsName(host)) return "URL_NOT_ALLOWED: host " + printable(host) + " is not in " + protocol.allowListKey();
         return null;
     }
 
@@ -202,31 +212,14 @@ public final class HttpWakeSender implements PushSender {
             if (allowList.inCidr(a)) continue;
             if (AllowList.isSpecial(a)) {
                 return "ADDRESS_NOT_ALLOWED: " + printable(host) + " resolves to " + a.getHostAddress()
-                        + " (loopback, private, link-local, multicast or reserved; allow it with a CIDR entry in push.http.allow-hosts)";
+                        + " (loopback, private, link-local, multicast or reserved; allow it with a CIDR entry in " + protocol.allowListKey() + ")";
             }
         }
         return null;
     }
 
     byte[] body(PushRequest r, Instant sentAt) {
-        ObjectNode o = json.createObjectNode();
-        o.put("type", type(r.kind()));
-        if (r.callId() != null) o.put("call-id", r.callId());
-        if (r.caller() != null) o.put("caller", r.caller());
-        if (r.callerName() != null) o.put("caller-name", r.callerName());
-        o.put("sent-at", sentAt.toEpochMilli());
-        o.put("deadline", r.deadline().toEpochMilli());
-        return o.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String type(PushKind kind) {
-        return switch (kind) {
-            case CALL -> "call";
-            case MESSAGE -> "message";
-            case CALL_CANCELLED -> "call-cancelled";
-            case MISSED_CALL -> "missed-call";
-            case REGISTRATION_REFRESH -> "registration-refresh";
-        };
+        return WakeUrlProtocol.body(r, sentAt);
     }
 
     private static String origin(URI uri) {
@@ -282,7 +275,7 @@ public final class HttpWakeSender implements PushSender {
                     }
                 }, resolver);
             } catch (RejectedExecutionException e) {
-                finish(new PushResult.Failed(inFlight.isClosed() ? "HTTP wake-up sender closed" : "too many wake-ups in progress", e));
+                finish(new PushResult.Failed(inFlight.isClosed() ? label + " sender closed" : "too many pushes in progress", e));
                 return;
             }
             resolved.orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -291,12 +284,10 @@ public final class HttpWakeSender implements PushSender {
         }
 
         private CompletableFuture<HttpResponse<Void>> post() {
-            HttpRequest httpRequest = HttpRequest.newBuilder(uri)
+            HttpRequest httpRequest = protocol.request(request, uri, clock.instant())
+                    .uri(uri)
                     .timeout(settings.timeout())
                     .version("https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                    .header("Content-Type", "application/json; charset=UTF-8")
-                    .header("User-Agent", "sipwake")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body(request, clock.instant())))
                     .build();
             return http.sendAsync(httpRequest, HttpResponse.BodyHandlers.discarding());
         }
@@ -355,12 +346,12 @@ public final class HttpWakeSender implements PushSender {
                         + ", the deadline leaves no time to retry", cause));
                 return;
             }
-            log.debug("HTTP wake-up {} push to {}: {}, retry {} in {} ms", request.kind(), describe(uri, request), reason, done,
+            log.debug("{} {} push to {}: {}, retry {} in {} ms", label, request.kind(), describe(uri, request), reason, done,
                     delay.toMillis());
             try {
                 timers.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closedMeanwhile) {
-                finish(new PushResult.Failed("HTTP wake-up sender closed", cause));
+                finish(new PushResult.Failed(label + " sender closed", cause));
             }
         }
 
@@ -379,12 +370,12 @@ public final class HttpWakeSender implements PushSender {
             String where = request.kind() + " push to " + describe(uri, request)
                     + (request.callId() == null ? "" : " (call " + printable(request.callId()) + ")");
             if (r instanceof PushResult.Accepted a) {
-                log.debug("HTTP wake-up accepted {}: HTTP {} after {} attempt(s)", where, a.status(), attempts);
+                log.debug("{} accepted {}: HTTP {} after {} attempt(s)", label, where, a.status(), attempts);
             } else if (r instanceof PushResult.Rejected rej) {
-                log.warn("HTTP wake-up rejected {}: {} (HTTP {}){}", where, rej.reason(), rej.status(),
+                log.warn("{} rejected {}: {} (HTTP {}){}", label, where, rej.reason(), rej.status(),
                         rej.tokenIsDead() ? " - URL is dead" : "");
             } else if (r instanceof PushResult.Failed f) {
-                log.warn("HTTP wake-up could not deliver {}: {}", where, f.reason());
+                log.warn("{} could not deliver {}: {}", label, where, f.reason());
             }
             result.complete(r);
         }

@@ -3,6 +3,8 @@ package io.sipwake.server.admin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -13,6 +15,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sipwake.proxy.ProxyMetrics;
 import io.sipwake.proxy.location.LocationService;
+import io.sipwake.proxy.push.PushParameters;
+import io.sipwake.proxy.registrar.Registrar;
+import io.sipwake.store.Binding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import io.sipwake.sip.transport.TransportStats;
 import java.time.Duration;
 import java.util.Locale;
@@ -35,7 +44,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code sipwake_push_round_trip_seconds{provider}}, {@code sipwake_wake_latency_seconds} (push sent →
  *       re-REGISTER): timers with histogram buckets for percentiles;</li>
  *   <li>{@code sipwake_bucket_timeouts_total}, {@code sipwake_dead_tokens_pruned_total{provider}};</li>
- *   <li>{@code sipwake_bindings_active}, {@code sipwake_aors_active}: the registrar's bindings and AORs now;</li>
+ *   <li>{@code sipwake_bindings_active}, {@code sipwake_aors_active}: the registrar's bindings and AORs now;
+ *       {@code sipwake_bindings_by_provider{provider}}: the bindings by push provider ({@code none} without push);</li>
  *   <li>{@code sipwake_push_held_requests}: requests held while their phone wakes;</li>
  *   <li>{@code sipwake_transport_messages_total{kind=received|sent|rejected|dropped}},
  *       {@code sipwake_transport_connections_total{kind=accepted|opened|refused|idle_closed}},
@@ -50,9 +60,14 @@ public final class AdminMetrics implements ProxyMetrics {
     private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,23}");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final LocationService locations;
+    private final MultiGauge bindingsByProvider;
 
     /** Gauges are strongly referenced: Micrometer's default weak reference would let a lambda supplier be collected (NaN). */
     public AdminMetrics(LocationService locations, IntSupplier heldRequests, TransportStats transport) {
+        this.locations = locations;
+        this.bindingsByProvider = MultiGauge.builder("sipwake.bindings.by.provider")
+                .description("Registered contacts now, by the push provider they registered (none: no push parameters)").register(registry);
         Gauge.builder("sipwake.bindings.active", locations, LocationService::bindingCount)
                 .description("Registered contacts (bindings) now").strongReference(true).register(registry);
         Gauge.builder("sipwake.aors.active", locations, LocationService::aorCount)
@@ -97,9 +112,9 @@ public final class AdminMetrics implements ProxyMetrics {
     }
 
     @Override
-    public void registration(String outcome) {
-        Counter.builder("sipwake.registrations").description("REGISTER requests answered, by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+    public void registration(String outcome, String provider) {
+        Counter.builder("sipwake.registrations").description("REGISTER requests answered, by outcome and push provider (none: no push)")
+                .tag("outcome", outcome).tag("provider", "none".equals(provider) ? provider : provider(provider)).register(registry).increment();
     }
 
     @Override
@@ -154,7 +169,22 @@ public final class AdminMetrics implements ProxyMetrics {
 
     /** The Prometheus text exposition of every meter. */
     public String scrape() {
+        countBindingsByProvider();
         return registry.scrape();
+    }
+
+    /** Counted when scraped: one pass over the bindings in memory, no store access. */
+    private void countBindingsByProvider() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (List<Binding> bindings : locations.allBindings().values()) {
+            for (Binding b : bindings) {
+                PushParameters p = Registrar.pushParameters(b);
+                counts.merge(p == null ? "none" : provider(p.provider()), 1, Integer::sum);
+            }
+        }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        counts.forEach((provider, n) -> rows.add(MultiGauge.Row.of(Tags.of("provider", provider), n)));
+        bindingsByProvider.register(rows, true);
     }
 
     public void close() {

@@ -145,9 +145,7 @@ final class AdminPush {
                 PushToken t = chosen.get();
                 item.put("token", PushToken.redact(t.token()));
                 item.put("service", t.service().name().toLowerCase(Locale.ROOT));
-                // As PushBucket does: label an APNs token with its service so that the sender picks the right push type.
-                String prid = "apns".equals(p.provider()) && t.service() != PushToken.Service.DEFAULT
-                        ? t.token() + ":" + t.service().name().toLowerCase(Locale.ROOT) : t.token();
+                String prid = p.senderPrid(t);
                 futures.add(dispatcher.send(new PushRequest(p.provider(), p.param(), prid, p.sandbox(), kind, deadline, callId,
                         UUID.randomUUID().toString(), null, "sipwake test push", false, now, callId)));
             }
@@ -175,7 +173,7 @@ final class AdminPush {
     }
 
     /** The provider's answer, field by field. */
-    private static void describe(Map<String, Object> item, PushResult result) {
+    static void describe(Map<String, Object> item, PushResult result) {
         if (result instanceof PushResult.Accepted a) {
             item.put("result", "accepted");
             item.put("status", a.status());

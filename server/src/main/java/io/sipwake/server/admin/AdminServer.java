@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP API (JSON) and the Prometheus endpoint, on the JDK's {@link HttpServer} with a small bounded
- * executor. See README "Admin API and metrics" for the endpoints.
+ * executor. See README "Admin API and metrics" for the endpoints. A wake ({@code POST /api/v1/wake}, {@link AdminWake})
+ * that waits for a phone holds no thread: its exchange stays open and is answered when the wake ends, so many
+ * dialplans can wait at once.
  *
  * <p>Authentication: with {@code admin.token-file} every endpoint except {@code /api/v1/health} needs
  * {@code Authorization: Bearer <token>}, compared in constant time; without it nothing is authenticated, and the
@@ -59,6 +61,8 @@ public final class AdminServer implements AutoCloseable {
     private final AdminMetrics metrics;
     private final HttpServer http;
     private final ThreadPoolExecutor executor;
+    /** Sends the answers of wakes that waited: they complete on push, store and timer threads, which must not do I/O. */
+    private final java.util.concurrent.ExecutorService wakeReplies;
     private final byte[] tokenHash;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private volatile boolean stopping;
@@ -69,6 +73,11 @@ public final class AdminServer implements AutoCloseable {
         this.http = http;
         this.executor = executor;
         this.tokenHash = tokenHash;
+        this.wakeReplies = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sipwake-admin-wake");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Binds and starts serving; a bad address, a missing token for a non-loopback address or a busy port is a {@link ConfigException}. */
@@ -127,6 +136,7 @@ public final class AdminServer implements AutoCloseable {
         stopping = true;
         http.stop(0);
         executor.shutdownNow();
+        wakeReplies.shutdownNow();
     }
 
     // ---- request handling ----
@@ -143,17 +153,18 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) {
+        boolean answerLater = false;
         try {
             String path = ex.getRequestURI().getRawPath();
             if (!path.equals(API + "/health")) authenticate(ex);
-            route(ex, ex.getRequestMethod().toUpperCase(Locale.ROOT), path);
+            answerLater = route(ex, ex.getRequestMethod().toUpperCase(Locale.ROOT), path);
         } catch (Failure f) {
             sendError(ex, f.status, f.getMessage());
         } catch (RuntimeException | IOException e) {
             log.warn("admin API: {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e);
             sendError(ex, 500, "internal error");
         } finally {
-            ex.close();
+            if (!answerLater) ex.close();
         }
     }
 
@@ -171,11 +182,12 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private void route(HttpExchange ex, String method, String path) throws IOException {
+    /** Answers the request, or returns true when its answer comes later (a wake that waits). */
+    private boolean route(HttpExchange ex, String method, String path) throws IOException {
         if (path.equals("/metrics")) {
             requireMethod(method, "GET");
             send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8));
-            return;
+            return false;
         }
         if (!path.startsWith(API + "/")) throw new Failure(404, "no such endpoint: " + path);
         String rest = path.substring(API.length() + 1);
@@ -198,10 +210,7 @@ public final class AdminServer implements AutoCloseable {
             case "calls" -> {
                 requireNoArg(arg, path);
                 requireMethod(method, "GET");
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("push", sipwake.pushTraces() != null);
-                body.put("held", sipwake.heldRequests());
-                sendJson(ex, 200, body);
+                sendJson(ex, 200, heldCalls());
             }
             case "traces" -> traces(ex, method, arg);
             case "push" -> {
@@ -210,8 +219,49 @@ public final class AdminServer implements AutoCloseable {
                 AdminPush.Answer answer = AdminPush.handle(sipwake, ex.getRequestBody());
                 sendJson(ex, answer.status(), answer.body());
             }
+            case "wake" -> {
+                requireNoArg(arg, path);
+                requireMethod(method, "POST");
+                return wake(ex);
+            }
+            case "reload" -> {
+                requireNoArg(arg, path);
+                requireMethod(method, "POST");
+                AdminReload.Answer answer = AdminReload.handle(sipwake);
+                sendJson(ex, answer.status(), answer.body());
+            }
             default -> throw new Failure(404, "no such endpoint: " + path);
         }
+        return false;
+    }
+
+    /**
+     * Starts a wake; one that waits holds no thread, only its exchange, answered on {@link #wakeReplies} when it ends.
+     * Returns true when the answer comes later.
+     */
+    private boolean wake(HttpExchange ex) throws IOException {
+        java.util.concurrent.CompletableFuture<AdminPush.Answer> answer = AdminWake.handle(sipwake.hookWake(),
+                ex.getRequestURI().getRawQuery(), ex.getRequestBody(), ex.getRequestHeaders().getFirst("Content-Type"));
+        if (answer.isDone()) {
+            AdminPush.Answer a = answer.join();
+            sendJson(ex, a.status(), a.body());
+            return false;
+        }
+        answer.whenCompleteAsync((a, error) -> {
+            try {
+                if (error != null) {
+                    log.warn("admin API: wake failed", error);
+                    sendError(ex, 500, "internal error");
+                } else {
+                    sendJson(ex, a.status(), a.body());
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("admin API: could not send the wake answer (client gone?): {}", e.toString());
+            } finally {
+                ex.close();
+            }
+        }, wakeReplies);
+        return true;
     }
 
     private void bindings(HttpExchange ex, String method, String aorArg) throws IOException {
@@ -257,6 +307,28 @@ public final class AdminServer implements AutoCloseable {
             return;
         }
         sendJson(ex, 200, aorView(aor, bindings, reveal));
+    }
+
+    /** {@code {"push":true,"held":n,"items":[{"call-id","method","aor","provider","held-since","held-for-ms","timeline"}]}}. */
+    private Map<String, Object> heldCalls() {
+        List<Object> items = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (var h : sipwake.heldNow()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("call-id", h.callId());
+            m.put("method", h.method());
+            m.put("aor", h.aor());
+            m.put("provider", h.provider());
+            m.put("held-since", h.heldSince().toString());
+            m.put("held-for-ms", Math.max(0, now - h.heldSince().toEpochMilli()));
+            m.put("timeline", h.timeline());
+            items.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("push", sipwake.pushTraces() != null);
+        body.put("held", items.size());
+        body.put("items", items);
+        return body;
     }
 
     private void traces(HttpExchange ex, String method, String callId) throws IOException {

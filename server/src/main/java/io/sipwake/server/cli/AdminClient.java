@@ -36,7 +36,7 @@ final class AdminClient {
         }
     }
 
-    /** A 2xx answer: the raw text and its parsed JSON. */
+    /** An answer: its status, the raw text and its parsed JSON (null when empty); 2xx unless from {@link #postForStatus}. */
     record Answer(int status, String text, JsonNode json) {}
 
     private final URI base;
@@ -94,9 +94,49 @@ final class AdminClient {
         }
     }
 
+    /**
+     * POSTs and returns the answer whatever its status, for a command whose exit code follows the status. An
+     * unreachable API, a refused token and an answer that is not JSON still throw.
+     *
+     * @param timeout how long to wait for the answer
+     */
+    Answer postForStatus(String path, Object body, Duration timeout) throws CliFailure {
+        String json;
+        try {
+            json = JSON.writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CliFailure(SipwakeCommand.EXIT_FAILURE, "cannot encode the request: " + e.getOriginalMessage());
+        }
+        Answer a = exchange("POST", path, json, timeout);
+        if (a.status() == 401 || a.status() == 403) throw refused(a);
+        return a;
+    }
+
     private Answer send(String method, String path, String body) throws CliFailure {
+        Answer a = exchange(method, path, body, Duration.ofSeconds(60));
+        int status = a.status();
+        if (status >= 200 && status < 300) return a;
+        JsonNode json = a.json();
+        String error = json != null && json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + status;
+        switch (status) {
+            case 401, 403 -> throw refused(a);
+            case 404 -> throw new CliFailure(SipwakeCommand.EXIT_NOT_FOUND, error);
+            case 422 -> throw new CliFailure(SipwakeCommand.EXIT_BAD_CONFIG, error); // a configuration the server refused
+            case 400, 405, 413 -> throw new CliFailure(SipwakeCommand.EXIT_USAGE, error);
+            default -> throw new CliFailure(SipwakeCommand.EXIT_FAILURE, error + " (HTTP " + status + ")");
+        }
+    }
+
+    private CliFailure refused(Answer a) {
+        String error = a.json() != null && a.json().hasNonNull("error") ? a.json().get("error").asText() : "HTTP " + a.status();
+        return new CliFailure(SipwakeCommand.EXIT_BAD_CONFIG, "the admin API refused the token (" + error + "): "
+                + (token == null ? "give one with --token-file FILE or SIPWAKE_ADMIN_TOKEN" : "check --token-file or SIPWAKE_ADMIN_TOKEN"));
+    }
+
+    /** One request and its answer, any status; only transport failures and a non-JSON answer throw. */
+    private Answer exchange(String method, String path, String body, Duration timeout) throws CliFailure {
         URI uri = URI.create(base + path);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Accept", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("Content-Type", "application/json");
         if (token != null) b.header("Authorization", "Bearer " + token);
@@ -123,15 +163,7 @@ final class AdminClient {
             throw new CliFailure(SipwakeCommand.EXIT_FAILURE, "the admin API at " + base + " answered " + status
                     + " with a body that is not JSON: is it a sipwake admin API?");
         }
-        if (status >= 200 && status < 300) return new Answer(status, response.body(), json);
-        String error = json != null && json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + status;
-        switch (status) {
-            case 401, 403 -> throw new CliFailure(SipwakeCommand.EXIT_BAD_CONFIG, "the admin API refused the token (" + error + "): "
-                    + (token == null ? "give one with --token-file FILE or SIPWAKE_ADMIN_TOKEN" : "check --token-file or SIPWAKE_ADMIN_TOKEN"));
-            case 404 -> throw new CliFailure(SipwakeCommand.EXIT_NOT_FOUND, error);
-            case 400, 405, 413 -> throw new CliFailure(SipwakeCommand.EXIT_USAGE, error);
-            default -> throw new CliFailure(SipwakeCommand.EXIT_FAILURE, error + " (HTTP " + status + ")");
-        }
+        return new Answer(status, response.body(), json);
     }
 
     private CliFailure unreachable(Exception e) {

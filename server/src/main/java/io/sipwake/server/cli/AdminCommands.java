@@ -171,14 +171,25 @@ final class AdminCommands {
 
     // ---- calls, trace ----
 
-    @Command(name = "calls", mixinStandardHelpOptions = true, description = "Show how many requests are held now while their phone wakes.")
+    @Command(name = "calls", mixinStandardHelpOptions = true,
+            description = "List the requests held now while their phone wakes: Call-ID, method, AOR, provider, how long, timeline so far.")
     static final class Calls extends AdminCommand {
         @Override
         int run(AdminClient client, PrintWriter out) throws CliFailure {
             Answer a = client.get("/api/v1/calls");
             if (printedJson(a, out)) return 0;
-            if (!a.json().path("push").asBoolean()) out.println("push wake-up is off: no requests are held");
-            else out.println(a.json().path("held").asInt() + " request(s) held while their phone wakes");
+            if (!a.json().path("push").asBoolean()) {
+                out.println("push wake-up is off: no requests are held");
+                return 0;
+            }
+            for (JsonNode h : a.json().path("items")) {
+                out.println(h.path("method").asText() + " " + h.path("call-id").asText() + " for " + h.path("aor").asText() + " via "
+                        + h.path("provider").asText() + ", held " + h.path("held-for-ms").asLong() + " ms (since " + h.path("held-since").asText() + ")");
+                List<String> events = new ArrayList<>();
+                for (JsonNode e : h.path("timeline")) events.add(e.asText());
+                out.println("  " + String.join(", ", events));
+            }
+            out.println(a.json().path("held").asInt() + " request(s) held while their phone wakes");
             return 0;
         }
     }

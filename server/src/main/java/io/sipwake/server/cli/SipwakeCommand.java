@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code sipwake} command line. Exit codes: 0 success, 1 runtime failure, 2 usage error,
- * 3 invalid configuration, 4 not found, 5 admin API unreachable. {@code bindings}, {@code calls}, {@code trace} and
- * {@code push} talk to a running sipwake over its admin API ({@link AdminCommands}).
+ * 3 invalid configuration, 4 not found, 5 admin API unreachable; {@code wake} adds 6 push rejected, 7 token dead,
+ * 8 wait timed out. {@code bindings}, {@code calls}, {@code trace}, {@code push} and {@code wake} talk to a running
+ * sipwake over its admin API ({@link AdminCommands}, {@link WakeCommand}).
  *
  * <p>Commands print through picocli's writers ({@code spec.commandLine().getOut()/getErr()}), which are
  * System.out and System.err unless a caller (a test) sets others.
@@ -27,17 +28,23 @@ import picocli.CommandLine.Spec;
 @Command(name = "sipwake", mixinStandardHelpOptions = true, versionProvider = SipwakeCommand.VersionProvider.class,
         description = "A SIP push proxy and registrar that wakes sleeping mobile phones for calls (RFC 8599).",
         subcommands = {SipwakeCommand.Run.class, SipwakeCommand.CheckConfig.class, AdminCommands.Push.class,
-                AdminCommands.Bindings.class, AdminCommands.Calls.class, AdminCommands.Trace.class, SipwakeCommand.VersionCommand.class},
+                AdminCommands.Bindings.class, AdminCommands.Calls.class, AdminCommands.Trace.class, WakeCommand.class,
+                SipwakeCommand.VersionCommand.class, DemoCommand.class, ReloadCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure, e.g. a port already in use", "2:usage error",
                 "3:invalid configuration (also: an unreadable admin token file, or a token the admin API refuses)",
-                "4:not found (an AOR without bindings, a Call-ID without trace)", "5:cannot reach the admin API"})
+                "4:not found (an AOR without bindings, a Call-ID without trace)", "5:cannot reach the admin API",
+                "6:wake: the push was rejected or failed", "7:wake: the push token is dead (binding removed)",
+                "8:wake --wait: the phone did not register in time"})
 public final class SipwakeCommand implements Callable<Integer> {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_BAD_CONFIG = 3;
     public static final int EXIT_NOT_FOUND = 4;
     public static final int EXIT_UNREACHABLE = 5;
+    public static final int EXIT_PUSH_REJECTED = 6;
+    public static final int EXIT_TOKEN_DEAD = 7;
+    public static final int EXIT_WAKE_TIMEOUT = 8;
 
     @Spec
     CommandSpec spec;
@@ -84,6 +91,7 @@ public final class SipwakeCommand implements Callable<Integer> {
                 err.println("sipwake: invalid configuration: " + e.getMessage());
                 return EXIT_BAD_CONFIG;
             }
+            io.sipwake.server.LogFormat.apply(config.logging());
             SipwakeServer server;
             try {
                 server = SipwakeServer.start(config);
@@ -93,6 +101,10 @@ public final class SipwakeCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 err.println("sipwake: could not start: " + Objects.requireNonNullElse(e.getMessage(), e.toString()));
                 return EXIT_FAILURE;
+            }
+            if (configFile != null) {
+                server.enableReload(configFile, config); // POST /api/v1/reload, sipwake reload
+                ReloadOnSighup.install(server.pushReloader());
             }
             runUntilStopped(server);
             return 0;

@@ -2,6 +2,7 @@ package io.sipwake.server.config;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -11,7 +12,11 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
@@ -54,21 +59,38 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final List<String> TRANSPORTS = List.of("udp", "tcp", "tls", "ws", "wss");
     private static final List<String> STORES = List.of("sqlite", "memory");
+    private static final List<String> LOG_FORMATS = List.of("text", "json");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?\\d+");
     private static final int MAX_SHOWN_VALUE = 40;
     private static final ObjectMapper MAPPER = mapper();
 
     private ConfigLoader() {}
 
-    /** Reads {@code file} (null: the built-in defaults) and validates it. */
+    /**
+     * Reads {@code file} (null: the built-in defaults), applies the {@code SIPWAKE_*} environment variables on top
+     * ({@link EnvironmentOverrides}) and validates the result.
+     */
     public static SipwakeConfig load(Path file) {
-        if (file == null) return validate(SipwakeConfig.defaults());
-        SipwakeConfig config = parse(file, read(file));
+        return load(file, System.getenv());
+    }
+
+    /** As {@link #load(Path)}, with {@code environment} in place of the process's environment (empty: no overrides). */
+    public static SipwakeConfig load(Path file, Map<String, String> environment) {
+        EnvironmentOverrides overrides = EnvironmentOverrides.from(environment);
+        String source = file == null ? "built-in defaults" : file.toString();
+        SipwakeConfig config = file == null ? SipwakeConfig.defaults() : parse(source, read(file));
+        if (!overrides.isEmpty()) config = override(config, overrides);
         try {
             return validate(config);
         } catch (ConfigException e) {
-            throw new ConfigException(file + ": " + e.getMessage(), e);
+            throw located(source, overrides, e);
         }
+    }
+
+    /** A problem with a key: attributed to the environment variable that set it, else to the file. */
+    private static ConfigException located(String source, EnvironmentOverrides overrides, ConfigException e) {
+        String fromEnvironment = overrides.attribute(e.getMessage());
+        return new ConfigException(fromEnvironment != null ? fromEnvironment : source + ": " + e.getMessage(), e);
     }
 
     private static String read(Path file) {
@@ -85,7 +107,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static SipwakeConfig parse(Path file, String text) {
+    private static SipwakeConfig parse(String source, String text) {
         try (JsonParser parser = MAPPER.createParser(text)) {
             // Errors are described while the parser is still open: the message shows the value it stopped at.
             try {
@@ -93,20 +115,50 @@ public final class ConfigLoader {
                 if (parser.nextToken() == null) return SipwakeConfig.defaults();
                 SipwakeConfig config = MAPPER.readValue(parser, SipwakeConfig.class);
                 if (parser.nextToken() != null) {
-                    throw new ConfigException(file + ": a second YAML document starts at line " + parser.currentLocation().getLineNr()
+                    throw new ConfigException(source + ": a second YAML document starts at line " + parser.currentLocation().getLineNr()
                             + " (after ---); sipwake reads one document, so put all keys in one");
                 }
                 return config == null ? SipwakeConfig.defaults() : config;
             } catch (JsonProcessingException e) {
-                throw new ConfigException(file + ": " + describe(e), e);
+                throw new ConfigException(source + ": " + describe(e), e);
             }
         } catch (IOException e) { // cannot happen when parsing a String, but the API declares it
-            throw new ConfigException("cannot read config file " + file + ": " + e, e);
+            throw new ConfigException("cannot read config file " + source + ": " + e, e);
+        }
+    }
+
+    /**
+     * The file's configuration with the environment's overrides applied: written out as a tree (every default
+     * explicit), changed there, and bound again, so that the overridden values meet the same type checks.
+     */
+    private static SipwakeConfig override(SipwakeConfig config, EnvironmentOverrides overrides) {
+        ObjectNode tree = MAPPER.valueToTree(config);
+        overrides.applyTo(tree, MAPPER, config);
+        try (JsonParser parser = MAPPER.treeAsTokens(tree)) {
+            try {
+                return MAPPER.readValue(parser, SipwakeConfig.class);
+            } catch (JsonProcessingException e) {
+                String message = describe(e);
+                String fromEnvironment = overrides.attribute(message);
+                throw new ConfigException(fromEnvironment != null ? fromEnvironment : "environment variables: " + message, e);
+            }
+        } catch (IOException e) { // cannot happen when reading a tree
+            throw new ConfigException("environment variables: " + e, e);
         }
     }
 
     private static ObjectMapper mapper() {
         SimpleModule durations = new SimpleModule();
+        // Written out only to apply environment overrides (see override): in the form parseDuration reads, exactly.
+        durations.addSerializer(Duration.class, new StdSerializer<Duration>(Duration.class) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                gen.writeString(value.toMillis() + "ms");
+            }
+        });
+        durations.addSerializer(Path.class, new ToStringSerializer(Path.class)); // as written, not as a file: URI
         durations.addDeserializer(Duration.class, new StdScalarDeserializer<Duration>(Duration.class) {
             private static final long serialVersionUID = 1L;
 
@@ -130,7 +182,7 @@ public final class ConfigLoader {
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}. */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         if (text == null) throw new IllegalArgumentException("expected a duration such as 500ms, 30s or 10m");
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
@@ -297,7 +349,14 @@ public final class ConfigLoader {
         validateStore(c.store());
         validateAdmin(c.admin());
         validateEdge(c.edge());
+        validateLogging(c.logging());
         return c;
+    }
+
+    private static void validateLogging(SipwakeConfig.Logging logging) {
+        if (!LOG_FORMATS.contains(logging.format())) {
+            throw error("logging.format", "must be one of " + String.join(", ", LOG_FORMATS) + " (got " + quote(logging.format()) + ")");
+        }
     }
 
     private static final List<String> EDGE_MODES = List.of("path", "contact-rewrite");
@@ -371,6 +430,7 @@ public final class ConfigLoader {
             // RFC 8599 §5.5: the push goes at least 120 s before the binding expires
             throw error("push.refresh-push-before", "must be 0s (off) or at least 120s (got " + push.refreshPushBefore().toSeconds() + "s)");
         }
+        if (push.webpush() != null) validateWebPush(push.webpush());
         if (push.apns() != null) {
             if (push.apns().teams().isEmpty()) throw error("push.apns.teams", "name at least one team");
             for (int i = 0; i < push.apns().teams().size(); i++) {
@@ -397,6 +457,26 @@ public final class ConfigLoader {
             }
         }
         validateHttpWake(push.http());
+    }
+
+    private static void validateWebPush(SipwakeConfig.WebPush w) {
+        requireReadable("push.webpush.vapid-private-key", w.vapidPrivateKey(),
+                "a P-256 key: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out vapid.pem");
+        try {
+            io.sipwake.push.webpush.VapidKey.read(w.vapidPrivateKey());
+        } catch (IllegalArgumentException e) {
+            throw error("push.webpush.vapid-private-key", e.getMessage());
+        }
+        if (w.subject() != null && !w.subject().startsWith("mailto:") && !w.subject().startsWith("https:")) {
+            throw error("push.webpush.subject", "must be a mailto: or https: URI (RFC 8292 §2.1), got " + quote(w.subject()));
+        }
+        if (w.allowHosts().isEmpty()) throw error("push.webpush.allow-hosts", "must not be empty: no subscription could be reached");
+        if (!isPositive(w.timeout())) throw error("push.webpush.timeout", "must be positive");
+        try {
+            io.sipwake.push.http.HttpWakeSettings.of(w.allowHosts());
+        } catch (IllegalArgumentException e) {
+            throw error("push.webpush.allow-hosts", e.getMessage());
+        }
     }
 
     private static void validateHttpWake(SipwakeConfig.Http http) {

@@ -10,15 +10,15 @@ import java.util.List;
  * file, or no file at all, runs a standalone registrar and proxy on port 5060 (UDP and TCP) with
  * its bindings in {@code ./data/sipwake.db}. {@code config/sipwake.example.yaml} documents each key.
  */
-public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin, Edge edge) {
+public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin, Edge edge, Logging logging) {
 
     public static SipwakeConfig defaults() {
-        return new SipwakeConfig(null, null, null, null, null, null);
+        return new SipwakeConfig(null, null, null, null, null, null, null);
     }
 
-    /** The configuration without an {@code edge} section (standalone). */
+    /** The configuration without {@code edge} and {@code logging} sections (standalone, text logs). */
     public SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store, Admin admin) {
-        this(sip, registrar, push, store, admin, null);
+        this(sip, registrar, push, store, admin, null, null);
     }
 
     public SipwakeConfig {
@@ -28,6 +28,7 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
         store = store == null ? Store.defaults() : store;
         admin = admin == null ? Admin.defaults() : admin;
         edge = edge == null ? Edge.defaults() : edge;
+        logging = logging == null ? Logging.defaults() : logging;
     }
 
     /**
@@ -92,10 +93,11 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
             @JsonProperty("refresh-push-before") Duration refreshPushBefore,
             Apns apns,
             Fcm fcm,
-            Http http) {
+            Http http,
+            WebPush webpush) {
 
         static Push defaults() {
-            return new Push(null, null, null, null, null, null, null, null, null, null);
+            return new Push(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public Push {
@@ -129,6 +131,20 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
         /** Whether the sender runs: only with a non-empty allow-list. */
         public boolean enabled() {
             return !allowHosts.isEmpty();
+        }
+    }
+
+    /**
+     * WebPush (RFC 8030) for web and UnifiedPush phones ({@code pn-provider=webpush}, the subscription URI as
+     * {@code pn-prid}), signed with sipwake's VAPID key (RFC 8292), whose public half the 2xx to REGISTER carries as
+     * {@code +sip.vapid}. Subscription URIs are only called on {@code allow-hosts} (by default the browsers' push
+     * services), never on private addresses unless a CIDR entry allows them.
+     */
+    public record WebPush(@JsonProperty("vapid-private-key") Path vapidPrivateKey, String subject,
+            @JsonProperty("allow-hosts") List<String> allowHosts, Duration timeout) {
+        public WebPush {
+            allowHosts = allowHosts == null ? io.sipwake.push.webpush.WebPushSettings.KNOWN_PUSH_SERVICES : List.copyOf(allowHosts);
+            timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
         }
     }
 
@@ -271,6 +287,20 @@ public record SipwakeConfig(Sip sip, Registrar registrar, Push push, Store store
         public Store {
             type = type == null ? "sqlite" : type;
             dataDir = dataDir == null ? Path.of("data") : dataDir;
+        }
+    }
+
+    /**
+     * How {@code sipwake run} logs to standard output: {@code text} (the default: one readable line per event) or
+     * {@code json} (one JSON object per line, for log shippers). Device tokens are redacted either way.
+     */
+    public record Logging(String format) {
+        static Logging defaults() {
+            return new Logging(null);
+        }
+
+        public Logging {
+            format = format == null ? "text" : format;
         }
     }
 }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The admin HTTP API and /metrics against a sipwake started in-process with {@code admin.port: 0} and a token. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -183,6 +185,33 @@ class AdminApiTest {
         HttpResponse<String> noCallId = get("/api/v1/traces/");
         assertThat(noCallId.statusCode()).isEqualTo(400);
         for (HttpResponse<String> r : List.of(unknown, post, badFlag, noCallId)) assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /** Every endpoint, asked wrongly: a 4xx whose body is a JSON error, never a stack trace. */
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "DELETE, /api/v1/health,                        405",
+            "POST,   /api/v1/ready,                         405",
+            "GET,    /api/v1/ready/now,                     404",
+            "PUT,    /api/v1/bindings,                      405",
+            "POST,   /api/v1/bindings/sip:alice@example.com, 405",
+            "GET,    /api/v1/bindings/%20,                  400",
+            "DELETE, /api/v1/bindings/sip:nobody@example.com, 404",
+            "PUT,    /api/v1/calls,                         405",
+            "GET,    /api/v1/calls/abc,                     404",
+            "POST,   /api/v1/traces/abc,                    405",
+            "GET,    /api/v1/push,                          405",
+            "POST,   /api/v1/push/extra,                    404",
+            "GET,    /api/v1/reload,                        405",
+            "POST,   /api/v1/reload,                        409",
+            "POST,   /metrics,                              405",
+            "GET,    /api/v2/bindings,                      404",
+            "GET,    /api/v1/,                              404"})
+    void everyEndpointAnswersABadRequestWithAJsonError(String method, String path, int status) throws Exception {
+        HttpResponse<String> r = call(method, path, TOKEN);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(json(r).get("error").asText()).isNotBlank();
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("java.");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sipwake.testing.Cli;
 import com.sun.net.httpserver.HttpServer;
 import io.sipwake.server.TestServer;
 import io.sipwake.store.Binding;
@@ -71,8 +72,20 @@ class AdminHeldCallTest {
 
             await().atMost(Duration.ofSeconds(8)).until(() -> get(base + "/api/v1/calls").get("held").asInt() == 1);
             await().atMost(Duration.ofSeconds(8)).until(() -> wakes.get() >= 1);
+            JsonNode held = get(base + "/api/v1/calls").get("items").get(0);
+            assertThat(held.get("call-id").asText()).isEqualTo(callId);
+            assertThat(held.get("method").asText()).isEqualTo("INVITE");
+            assertThat(held.get("aor").asText()).isEqualTo(aor);
+            assertThat(held.get("provider").asText()).isEqualTo("x-push-uri");
+            assertThat(java.time.Instant.parse(held.get("held-since").asText())).isBeforeOrEqualTo(java.time.Instant.now());
+            assertThat(held.get("timeline").toString()).contains("received INVITE", "push sent to x-push-uri").doesNotContain(url);
+            Cli.Result calls = Cli.sipwake("calls", "--admin", base);
+            assertThat(calls.exitCode()).as(calls.err()).isZero();
+            assertThat(calls.out()).contains("INVITE " + callId + " for " + aor + " via x-push-uri, held ", "received INVITE",
+                    "1 request(s) held while their phone wakes");
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("sipwake_push_held_requests 1.0").doesNotContain("sipwake_transport_messages_total{kind=\"received\"} 0.0");
+            assertThat(metrics).contains("sipwake_push_held_requests 1.0").doesNotContain("sipwake_transport_messages_total{kind=\"received\"} 0.0")
+                    .contains("sipwake_bindings_by_provider{provider=\"x-push-uri\"} 1.0");
 
             // The phone never registers: after push.call-timeout the call ends (480) and its timeline is kept.
             String tracePath = base + "/api/v1/traces/" + URLEncoder.encode(callId, StandardCharsets.UTF_8);

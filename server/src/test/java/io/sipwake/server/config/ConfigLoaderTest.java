@@ -165,7 +165,8 @@ class ConfigLoaderTest {
     class UnknownKeys {
         @Test
         void anUnknownTopLevelKeyIsNamedWithAGuess() {
-            assertThat(rejected("sipp: {}\n")).isEqualTo("sipp: unknown key (did you mean 'sip'? known keys here: admin, edge, push, registrar, sip, store)");
+            assertThat(rejected("sipp: {}\n")).startsWith("sipp: unknown key (did you mean 'sip'? known keys here: admin, ")
+                    .contains(", edge, logging, push, registrar, sip, store");
         }
 
         @Test
@@ -591,6 +592,39 @@ class ConfigLoaderTest {
         void aRefreshPushLeadBelow120SecondsIsRefused_RFC8599_5_5() {
             assertThat(rejected("push:\n  refresh-push-before: 60s\n"))
                     .isEqualTo("push.refresh-push-before: must be 0s (off) or at least 120s (got 60s)");
+        }
+    }
+
+    @Nested
+    class WebPush {
+        @Test
+        void aVapidKeyPairIsReadAndTheDefaultsAreTheBrowsersPushServices() {
+            Path key = dir.resolve("vapid.pem");
+            io.sipwake.push.webpush.testing.TestVapidKeys.write(key);
+            SipwakeConfig.WebPush w = load("push:\n  webpush: {vapid-private-key: " + key + ", subject: \"mailto:ops@example.com\"}\n")
+                    .push().webpush();
+            assertThat(w.allowHosts()).contains("fcm.googleapis.com", "push.services.mozilla.com");
+        }
+
+        @Test
+        void aMissingVapidKeyIsRefusedWithHowToMakeOne() {
+            assertThat(rejected("push:\n  webpush: {subject: \"mailto:ops@example.com\"}\n"))
+                    .startsWith("push.webpush.vapid-private-key: missing").contains("openssl ecparam -name prime256v1");
+        }
+
+        @Test
+        void aKeyThatIsNotPkcs8IsRefusedWithTheConversion() {
+            Path sec1 = write("sec1.pem", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
+            assertThat(rejected("push:\n  webpush: {vapid-private-key: " + sec1 + "}\n"))
+                    .startsWith("push.webpush.vapid-private-key: ").contains("openssl pkcs8 -topk8");
+        }
+
+        @Test
+        void aSubjectThatIsNoMailtoOrHttpsUriIsRefused_RFC8292_2_1() {
+            Path key = dir.resolve("vapid.pem");
+            io.sipwake.push.webpush.testing.TestVapidKeys.write(key);
+            assertThat(rejected("push:\n  webpush: {vapid-private-key: " + key + ", subject: ops@example.com}\n"))
+                    .startsWith("push.webpush.subject: must be a mailto: or https: URI");
         }
     }
 }

@@ -1,16 +1,7 @@
 package io.sipwake.push.apns.testing;
 
 import com.eatthepath.pushy.apns.auth.ApnsVerificationKey;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +14,11 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 
 /**
- * Key material made at test time (BouncyCastle, test scope): a self-signed EC P-256 TLS certificate with
- * SAN=localhost for the mock APNs, and APNs auth keys written as {@code .p8} (PKCS#8 PEM) files, so the sender
- * loads them through the production path.
+ * Key material made on the spot with the JDK alone: a self-signed EC P-256 TLS certificate with SAN=localhost for
+ * the mock APNs, and APNs auth keys written as {@code .p8} (PKCS#8 PEM) files, so the sender loads them through the
+ * production path. Used by the tests and by {@code sipwake demo}.
  */
 public final class ApnsTestCredentials {
 
@@ -42,15 +32,10 @@ public final class ApnsTestCredentials {
 
     public static ServerIdentity serverIdentity(Path dir) throws Exception {
         KeyPair pair = ecKeyPair();
-        X500Name name = new X500Name("CN=localhost");
         Instant now = Instant.now();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), name, pair.getPublic());
-        builder.addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        X509Certificate cert = SelfSignedCertificate.localhost(pair, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
         Path pem = dir.resolve("apns-server.pem");
+        Files.createDirectories(dir);
         Files.writeString(pem, pem("CERTIFICATE", cert.getEncoded()), StandardCharsets.US_ASCII);
         return new ServerIdentity(cert, pair.getPrivate(), pem);
     }
