@@ -107,11 +107,13 @@ public final class NettySipTransport implements SipTransport {
     private static final Logger log = LoggerFactory.getLogger(NettySipTransport.class);
     private static final int UDP_RECEIVE_BUFFER = 65_536;
     /**
-     * Kernel receive buffer asked for each UDP socket (Linux caps it at {@code net.core.rmem_max}): enough
-     * to hold a few hundred milliseconds of datagrams at thousands per second, so that a garbage
-     * collection pause delays them instead of dropping them (the default, about 200 KiB, holds ~150).
+     * Kernel receive buffer asked for each UDP socket (Linux caps it at {@code net.core.rmem_max}): about
+     * 700 datagrams, so that a garbage collection pause of a few hundred milliseconds at a few thousand
+     * requests per second delays them instead of dropping them (the default, about 200 KiB, holds ~150).
+     * Not more: under sustained overload a deeper queue only answers requests after the client's first
+     * retransmission (T1, 500 ms), and a 4 MiB buffer did exactly that in the held-call benchmark.
      */
-    private static final int UDP_SOCKET_RECEIVE_BUFFER = 4 * 1024 * 1024;
+    private static final int UDP_SOCKET_RECEIVE_BUFFER = 1024 * 1024;
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final TransportConfig config;
