@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <ul>
  *   <li><b>Blocking.</b> Every method does its I/O before returning. Never call one from an event loop; use a
- *       dedicated executor.
+ *       dedicated executor, unless {@link #isInMemory()} says the store does no I/O.
  *   <li><b>Thread-safe.</b> Methods may be called from any number of threads. Each method is atomic: a reader never
  *       sees half of a {@link #putAll} or of any other call.
  *   <li><b>Failures.</b> A storage failure throws {@link StoreException}; the store stays usable and the failed call
@@ -45,6 +45,14 @@ public interface BindingStore extends AutoCloseable {
 
   /** Removes the bindings with {@code expiresAtMillis <= nowMillis}; returns how many. */
   int removeExpired(long nowMillis);
+
+  /**
+   * True when every method returns at once, without I/O or a lock shared by all callers, so that it may be called on
+   * an event loop (and a write is "stored" as soon as the call returns). False by default.
+   */
+  default boolean isInMemory() {
+    return false;
+  }
 
   /** Releases the store's resources. Idempotent. */
   @Override

@@ -2,61 +2,65 @@ package io.sipwake.store;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link BindingStore} that keeps bindings in memory only; nothing survives {@link #close()} or a restart. For tests
  * and for {@code store: memory}.
  *
- * <p>Thread-safe: every method holds one lock for its whole duration, which makes each call atomic. Never blocks on
- * I/O.
+ * <p>Thread-safe without a global lock: each AOR's bindings are an immutable map replaced atomically in a
+ * {@link ConcurrentHashMap}, so every call on one AOR is atomic and calls on different AORs do not wait for each
+ * other. Never blocks on I/O ({@link #isInMemory()}), so the location service writes to it on the event loop.
  */
 public final class InMemoryBindingStore implements BindingStore {
 
   private final Clock clock;
-  private final Object lock = new Object();
-  // Guarded by lock. aor -> (bindingKey -> binding).
-  private final Map<String, Map<String, Binding>> byAor = new HashMap<>();
-  private boolean closed;
+  // aor -> (bindingKey -> binding), the inner maps unmodifiable and never changed once published
+  private final ConcurrentHashMap<String, Map<String, Binding>> byAor = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
-  /** A store that uses the system clock to decide what {@link #loadAll()} leaves out as expired. */
   public InMemoryBindingStore() {
     this(Clock.systemUTC());
   }
 
-  /** A store that uses {@code clock} to decide what {@link #loadAll()} leaves out as expired. */
   public InMemoryBindingStore(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
+  public boolean isInMemory() {
+    return true;
+  }
+
+  @Override
   public List<Binding> loadAll() {
+    checkOpen();
     long now = clock.millis();
-    synchronized (lock) {
-      checkOpen();
-      List<Binding> all = new ArrayList<>();
-      for (Map<String, Binding> bindings : byAor.values()) {
-        for (Binding b : bindings.values()) {
-          if (!b.isExpiredAt(now)) {
-            all.add(b);
-          }
+    List<Binding> all = new ArrayList<>();
+    for (Map<String, Binding> bindings : byAor.values()) {
+      for (Binding b : bindings.values()) {
+        if (!b.isExpiredAt(now)) {
+          all.add(b);
         }
       }
-      return all;
     }
+    return all;
   }
 
   @Override
   public void put(Binding binding) {
     Objects.requireNonNull(binding, "binding");
-    synchronized (lock) {
-      checkOpen();
-      byAor.computeIfAbsent(binding.aor(), aor -> new LinkedHashMap<>()).put(binding.bindingKey(), binding);
-    }
+    checkOpen();
+    byAor.compute(binding.aor(), (aor, current) -> {
+      Map<String, Binding> next = current == null ? new LinkedHashMap<>() : new LinkedHashMap<>(current);
+      next.put(binding.bindingKey(), binding);
+      return Collections.unmodifiableMap(next);
+    });
   }
 
   @Override
@@ -65,13 +69,11 @@ public final class InMemoryBindingStore implements BindingStore {
     for (Binding b : BindingStores.checkedForAor(aor, replace)) {
       fresh.put(b.bindingKey(), b);
     }
-    synchronized (lock) {
-      checkOpen();
-      if (fresh.isEmpty()) {
-        byAor.remove(aor);
-      } else {
-        byAor.put(aor, fresh);
-      }
+    checkOpen();
+    if (fresh.isEmpty()) {
+      byAor.remove(aor);
+    } else {
+      byAor.put(aor, Collections.unmodifiableMap(fresh));
     }
   }
 
@@ -79,53 +81,46 @@ public final class InMemoryBindingStore implements BindingStore {
   public boolean remove(String aor, String bindingKey) {
     Objects.requireNonNull(aor, "aor");
     Objects.requireNonNull(bindingKey, "bindingKey");
-    synchronized (lock) {
-      checkOpen();
-      Map<String, Binding> bindings = byAor.get(aor);
-      if (bindings == null || bindings.remove(bindingKey) == null) {
-        return false;
-      }
-      if (bindings.isEmpty()) {
-        byAor.remove(aor);
-      }
-      return true;
-    }
+    checkOpen();
+    boolean[] removed = {false};
+    byAor.computeIfPresent(aor, (k, current) -> {
+      if (!current.containsKey(bindingKey)) return current;
+      removed[0] = true;
+      Map<String, Binding> next = new LinkedHashMap<>(current);
+      next.remove(bindingKey);
+      return next.isEmpty() ? null : Collections.unmodifiableMap(next);
+    });
+    return removed[0];
   }
 
   @Override
   public int removeAor(String aor) {
     Objects.requireNonNull(aor, "aor");
-    synchronized (lock) {
-      checkOpen();
-      Map<String, Binding> removed = byAor.remove(aor);
-      return removed == null ? 0 : removed.size();
-    }
+    checkOpen();
+    Map<String, Binding> removed = byAor.remove(aor);
+    return removed == null ? 0 : removed.size();
   }
 
   @Override
   public int removeExpired(long nowMillis) {
-    synchronized (lock) {
-      checkOpen();
-      int removed = 0;
-      for (var it = byAor.values().iterator(); it.hasNext(); ) {
-        Map<String, Binding> bindings = it.next();
-        int before = bindings.size();
-        bindings.values().removeIf(b -> b.isExpiredAt(nowMillis));
-        removed += before - bindings.size();
-        if (bindings.isEmpty()) {
-          it.remove();
-        }
-      }
-      return removed;
+    checkOpen();
+    int[] removed = {0};
+    for (String aor : byAor.keySet()) {
+      byAor.computeIfPresent(aor, (k, current) -> {
+        Map<String, Binding> next = new LinkedHashMap<>(current);
+        next.values().removeIf(b -> b.isExpiredAt(nowMillis));
+        if (next.size() == current.size()) return current;
+        removed[0] += current.size() - next.size();
+        return next.isEmpty() ? null : Collections.unmodifiableMap(next);
+      });
     }
+    return removed[0];
   }
 
   @Override
   public void close() {
-    synchronized (lock) {
-      closed = true;
-      byAor.clear();
-    }
+    closed = true;
+    byAor.clear();
   }
 
   private void checkOpen() {

@@ -14,8 +14,10 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +53,7 @@ public final class SqliteBindingStore implements BindingStore {
   // Only matters if another process holds the file; within this process the pool of one serialises access.
   private static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
+  // read() takes the columns by position: keep its indexes in step with this list
   private static final String COLUMNS = "aor, binding_key, contact, instance_id, reg_id, q, call_id, cseq,"
       + " expires_at, path, flow, source, user_agent, updated_at";
 
@@ -126,8 +129,10 @@ public final class SqliteBindingStore implements BindingStore {
         select.setLong(1, now);
         try (ResultSet rs = select.executeQuery()) {
           List<Binding> all = new ArrayList<>();
+          // phones of one kind send the same User-Agent: one String for all of them instead of one per row
+          Map<String, String> userAgents = new HashMap<>();
           while (rs.next()) {
-            all.add(read(rs));
+            all.add(read(rs, userAgents));
           }
           return all;
         }
@@ -343,24 +348,32 @@ public final class SqliteBindingStore implements BindingStore {
     ps.setLong(14, b.updatedAtMillis());
   }
 
-  private static Binding read(ResultSet rs) throws SQLException {
-    int regId = rs.getInt("reg_id");
+  /** One row of {@code SELECT COLUMNS}, read by column index (a name lookup per column and row costs at start-up). */
+  private static Binding read(ResultSet rs, Map<String, String> userAgents) throws SQLException {
+    int regId = rs.getInt(5);
     Integer nullableRegId = rs.wasNull() ? null : regId;
+    String userAgent = rs.getString(13);
+    if (userAgent != null) {
+      String known = userAgents.putIfAbsent(userAgent, userAgent);
+      if (known != null) {
+        userAgent = known;
+      }
+    }
     return new Binding(
-        rs.getString("aor"),
-        rs.getString("binding_key"),
-        rs.getString("contact"),
-        rs.getString("instance_id"),
+        rs.getString(1), // aor
+        rs.getString(2), // binding_key
+        rs.getString(3), // contact
+        rs.getString(4), // instance_id
         nullableRegId,
-        rs.getFloat("q"),
-        rs.getString("call_id"),
-        rs.getLong("cseq"),
-        rs.getLong("expires_at"),
-        rs.getString("path"),
-        rs.getString("flow"),
-        rs.getString("source"),
-        rs.getString("user_agent"),
-        rs.getLong("updated_at"));
+        rs.getFloat(6), // q
+        rs.getString(7), // call_id
+        rs.getLong(8), // cseq
+        rs.getLong(9), // expires_at
+        rs.getString(10), // path
+        rs.getString(11), // flow
+        rs.getString(12), // source
+        userAgent,
+        rs.getLong(14)); // updated_at
   }
 
   @FunctionalInterface

@@ -4,6 +4,7 @@ import io.sipwake.store.Binding;
 import io.sipwake.store.BindingStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe without a global lock: each AOR is updated atomically on its own (a
  * {@link ConcurrentHashMap#compute}), and the store is written by a single thread in the order the
  * updates happened, so the database always converges to the memory state. An update's future
- * completes once its write is durable; the registrar answers the REGISTER only then.
+ * completes once its write is durable; the registrar answers the REGISTER only then. A store that
+ * does no I/O ({@link BindingStore#isInMemory()}) is written inside the update itself, on the
+ * caller's thread, and the future is complete on return: no thread hop on the REGISTER's path.
  *
  * <p>{@link Listener}s learn of each update once it is durable, whoever made it (the registrar, edge
  * mode, the hook, the admin API), so code can wait for "this AOR registered again" without polling.
@@ -32,6 +35,7 @@ public final class LocationService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocationService.class);
 
     private final BindingStore store;
+    private final boolean storeInMemory;
     private final Clock clock;
     private final ConcurrentHashMap<String, List<Binding>> bindingsByAor = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> flowUsers = new ConcurrentHashMap<>();
@@ -41,7 +45,9 @@ public final class LocationService implements AutoCloseable {
     /**
      * Told about each AOR whose bindings an {@link #update} changed, after the change is stored. Called on the
      * store's writer thread, in the order of the updates, before the update's future completes: it must be quick
-     * and must not block (hand real work to another thread). Not called for expiry sweeps.
+     * and must not block (hand real work to another thread). With an in-memory store ({@link
+     * BindingStore#isInMemory()}) it is called on the thread that made the update (an event loop, say), right
+     * after it. Not called for expiry sweeps.
      */
     @FunctionalInterface
     public interface Listener {
@@ -51,6 +57,7 @@ public final class LocationService implements AutoCloseable {
 
     public LocationService(BindingStore store, Clock clock) {
         this.store = store;
+        this.storeInMemory = store.isInMemory();
         this.clock = clock;
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sipwake-binding-writer");
@@ -67,14 +74,28 @@ public final class LocationService implements AutoCloseable {
     /** Loads the stored bindings (blocking; call once at start-up). Returns how many were loaded. */
     public int load() {
         long now = clock.millis();
+        List<Binding> all = store.loadAll();
+        // built in plain maps, then copied in at once: the concurrent maps are sized once instead of growing
+        // step by step, and an AOR with one binding (the usual case) holds a one-element immutable list
+        Map<String, List<Binding>> byAor = new HashMap<>(Math.max(16, all.size() * 4 / 3 + 1));
+        Map<String, Integer> flows = new HashMap<>();
         int count = 0;
-        for (Binding b : store.loadAll()) {
+        for (Binding b : all) {
             if (b.isExpiredAt(now)) continue;
-            bindingsByAor.computeIfAbsent(b.aor(), k -> new ArrayList<>()).add(b);
-            countFlow(b.flow(), +1);
+            byAor.merge(b.aor(), List.of(b), LocationService::concat);
+            if (b.flow() != null) flows.merge(b.flow(), 1, Integer::sum);
             count++;
         }
+        bindingsByAor.putAll(byAor);
+        flows.forEach((flow, n) -> flowUsers.merge(flow, n, Integer::sum));
         return count;
+    }
+
+    private static List<Binding> concat(List<Binding> a, List<Binding> b) {
+        List<Binding> both = new ArrayList<>(a.size() + b.size());
+        both.addAll(a);
+        both.addAll(b);
+        return List.copyOf(both);
     }
 
     /** The AOR's bindings that have not expired; empty when none. */
@@ -96,31 +117,50 @@ public final class LocationService implements AutoCloseable {
     public CompletableFuture<List<Binding>> update(String aor, UnaryOperator<List<Binding>> change) {
         java.util.concurrent.atomic.AtomicReference<List<Binding>> result = new java.util.concurrent.atomic.AtomicReference<>();
         long now = clock.millis();
-        bindingsByAor.compute(aor, (k, current) -> {
-            List<Binding> live = new ArrayList<>();
-            if (current != null) {
-                for (Binding b : current) {
-                    if (!b.isExpiredAt(now)) live.add(b);
+        try {
+            bindingsByAor.compute(aor, (k, current) -> {
+                List<Binding> live = new ArrayList<>();
+                if (current != null) {
+                    for (Binding b : current) {
+                        if (!b.isExpiredAt(now)) live.add(b);
+                    }
                 }
-            }
-            List<Binding> next = List.copyOf(change.apply(List.copyOf(live)));
-            if (current != null) current.forEach(b -> countFlow(b.flow(), -1));
-            next.forEach(b -> countFlow(b.flow(), +1));
-            result.set(next);
-            return next.isEmpty() ? null : next;
-        });
+                List<Binding> next = List.copyOf(change.apply(List.copyOf(live)));
+                if (storeInMemory) {
+                    try {
+                        store.putAll(aor, next); // in the same atomic step, so the store sees an AOR's updates in order
+                    } catch (RuntimeException e) {
+                        throw new StoreWriteFailed(e);
+                    }
+                }
+                if (current != null) current.forEach(b -> countFlow(b.flow(), -1));
+                next.forEach(b -> countFlow(b.flow(), +1));
+                result.set(next);
+                return next.isEmpty() ? null : next;
+            });
+        } catch (StoreWriteFailed e) {
+            return CompletableFuture.failedFuture(e.getCause()); // nothing changed: the compute step was abandoned
+        }
         List<Binding> next = result.get();
+        if (storeInMemory) { // written in the compute step above
+            notifyListeners(aor, next);
+            return CompletableFuture.completedFuture(next);
+        }
         return CompletableFuture.supplyAsync(() -> {
             store.putAll(aor, next);
-            for (Listener l : listeners) {
-                try {
-                    l.bindingsChanged(aor, next);
-                } catch (RuntimeException e) {
-                    log.warn("a binding listener failed for {}: {}", aor, e.toString()); // never fails the stored update
-                }
-            }
+            notifyListeners(aor, next);
             return next;
         }, writer);
+    }
+
+    private void notifyListeners(String aor, List<Binding> next) {
+        for (Listener l : listeners) {
+            try {
+                l.bindingsChanged(aor, next);
+            } catch (RuntimeException e) {
+                log.warn("a binding listener failed for {}: {}", aor, e.toString()); // never fails the stored update
+            }
+        }
     }
 
     /** True while some binding was registered over {@code flowToken}: its connection must stay open (RFC 5626). */
@@ -194,6 +234,13 @@ public final class LocationService implements AutoCloseable {
             if (!writer.awaitTermination(10, TimeUnit.SECONDS)) log.warn("binding writes still pending at shutdown");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Carries an in-memory store's failure out of the compute step, apart from the change's own exceptions. */
+    private static final class StoreWriteFailed extends RuntimeException {
+        StoreWriteFailed(RuntimeException cause) {
+            super(cause);
         }
     }
 }

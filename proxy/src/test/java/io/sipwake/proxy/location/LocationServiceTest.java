@@ -3,6 +3,7 @@ package io.sipwake.proxy.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipwake.store.Binding;
+import io.sipwake.store.BindingStore;
 import io.sipwake.store.InMemoryBindingStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -88,21 +89,76 @@ class LocationServiceTest {
 
     @Test
     void listenersLearnEachStoredUpdateInOrderAndAFailingOneChangesNothing() {
-        InMemoryBindingStore store = new InMemoryBindingStore(clock);
+        InMemoryBindingStore memory = new InMemoryBindingStore(clock);
+        List<String> seen = listenToTwoUpdates(new StoreWithIo(memory), memory);
+
+        assertThat(seen).containsExactly("sip:alice@example.com 1 sipwake-binding-writer", "sip:alice@example.com 0 sipwake-binding-writer");
+    }
+
+    @Test
+    void anInMemoryStoreIsWrittenAndListenersToldOnTheUpdatingThread() {
+        InMemoryBindingStore memory = new InMemoryBindingStore(clock);
+        String caller = Thread.currentThread().getName();
+
+        List<String> seen = listenToTwoUpdates(memory, memory);
+
+        assertThat(seen).containsExactly("sip:alice@example.com 1 " + caller, "sip:alice@example.com 0 " + caller);
+    }
+
+    /** Two updates of one AOR through a location service on {@code store}, with a broken listener and a recording one. */
+    private List<String> listenToTwoUpdates(BindingStore store, InMemoryBindingStore contents) {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (LocationService locations = new LocationService(store, clock)) {
-            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             locations.addListener((aor, bindings) -> {
                 throw new IllegalStateException("a broken listener");
             });
             locations.addListener((aor, bindings) -> {
                 // the change is durable by the time a listener hears of it
-                assertThat(store.loadAll()).hasSameSizeAs(bindings);
+                assertThat(contents.loadAll()).hasSameSizeAs(bindings);
                 seen.add(aor + " " + bindings.size() + " " + Thread.currentThread().getName());
             });
             List<Binding> stored = locations.update("sip:alice@example.com", current -> List.of(binding("sip:a@h1", now.get() + 1000))).join();
             assertThat(stored).hasSize(1);
             locations.update("sip:alice@example.com", current -> List.of()).join();
-            assertThat(seen).containsExactly("sip:alice@example.com 1 sipwake-binding-writer", "sip:alice@example.com 0 sipwake-binding-writer");
+        }
+        return seen;
+    }
+
+    /** An in-memory store that says it does I/O, so that the location service writes it on its writer thread. */
+    private record StoreWithIo(InMemoryBindingStore delegate) implements BindingStore {
+        @Override
+        public List<Binding> loadAll() {
+            return delegate.loadAll();
+        }
+
+        @Override
+        public void put(Binding binding) {
+            delegate.put(binding);
+        }
+
+        @Override
+        public void putAll(String aor, List<Binding> replace) {
+            delegate.putAll(aor, replace);
+        }
+
+        @Override
+        public boolean remove(String aor, String bindingKey) {
+            return delegate.remove(aor, bindingKey);
+        }
+
+        @Override
+        public int removeAor(String aor) {
+            return delegate.removeAor(aor);
+        }
+
+        @Override
+        public int removeExpired(long nowMillis) {
+            return delegate.removeExpired(nowMillis);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 }

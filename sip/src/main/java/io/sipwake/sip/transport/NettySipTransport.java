@@ -7,8 +7,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -16,6 +18,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.sipwake.sip.message.SipMessage;
 import io.sipwake.sip.message.SipResponse;
 import io.sipwake.sip.message.Via;
+import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -90,10 +93,27 @@ import org.slf4j.LoggerFactory;
  * sipwake does not switch large requests to TCP (RFC 3261 §18.1.1 leaves that to the sender, here
  * the caller); messages over the 65,507-byte datagram limit fail. UDP is always sent from the UDP
  * listening socket, so that responses and NAT bindings match.
+ *
+ * <h2>UDP on every event loop</h2>
+ * A datagram channel is served by one event loop, so with epoll the UDP listener is one socket per
+ * event loop, all bound to the same address and port with {@code SO_REUSEPORT}; the kernel spreads
+ * the datagrams over them by source and destination address, and every socket sends from the same
+ * address and port. A message sent from an event loop leaves through that loop's socket (no thread
+ * hop); from any other thread through the socket chosen by the destination. Before binding a
+ * configured port, a plain socket checks that no other process (a second sipwake, say) holds it,
+ * since {@code SO_REUSEPORT} would otherwise let both share it silently. NIO: one socket.
  */
 public final class NettySipTransport implements SipTransport {
     private static final Logger log = LoggerFactory.getLogger(NettySipTransport.class);
     private static final int UDP_RECEIVE_BUFFER = 65_536;
+    /**
+     * Kernel receive buffer asked for each UDP socket (Linux caps it at {@code net.core.rmem_max}): about
+     * 700 datagrams, so that a garbage collection pause of a few hundred milliseconds at a few thousand
+     * requests per second delays them instead of dropping them (the default, about 200 KiB, holds ~150).
+     * Not more: under sustained overload a deeper queue only answers requests after the client's first
+     * retransmission (T1, 500 ms), and a 4 MiB buffer did exactly that in the held-call benchmark.
+     */
+    private static final int UDP_SOCKET_RECEIVE_BUFFER = 1024 * 1024;
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final TransportConfig config;
@@ -112,7 +132,7 @@ public final class NettySipTransport implements SipTransport {
     private volatile TransportListener listener;
     private volatile Predicate<Flow> idleRetention = flow -> false;
     private volatile IoSupport io;
-    private volatile Channel udp;
+    private volatile Channel[] udp = new Channel[0]; // the UDP sockets sharing one port, one per event loop on epoll
     private volatile ExecutorService resolver;
 
     /**
@@ -145,18 +165,12 @@ public final class NettySipTransport implements SipTransport {
             for (Map.Entry<Transport, Integer> e : config.ports().entrySet()) {
                 Transport t = e.getKey();
                 InetSocketAddress address = new InetSocketAddress(bind, e.getValue());
-                ChannelFuture f = t == Transport.UDP ? bindUdp(address) : bindStream(t, address);
-                if (!f.awaitUninterruptibly(config.connectTimeout().toMillis()) || !f.isSuccess()) {
-                    throw new TransportException("cannot listen on " + t + " " + address
-                            + (f.cause() != null ? ": " + f.cause().getMessage() : ": timeout"), f.cause());
-                }
-                Channel ch = f.channel();
+                Channel ch = t == Transport.UDP ? listenUdp(address) : awaitBound(t, address, bindStream(t, address));
                 int port = ((InetSocketAddress) ch.localAddress()).getPort();
                 listeners = with(listeners, t, ch);
                 listeningPoints = with(listeningPoints, t, new ListeningPoint(t, advertised, port));
-                if (t == Transport.UDP) udp = ch;
                 log.info("listening on {} {} (advertised as {}:{}){}", t, ch.localAddress(), advertised, port,
-                        io.isNative() ? " [epoll]" : "");
+                        io.isNative() ? " [epoll" + (t == Transport.UDP ? ", " + udp.length + " sockets" : "") + "]" : "");
             }
         } catch (UnknownHostException e) {
             close();
@@ -175,18 +189,69 @@ public final class NettySipTransport implements SipTransport {
         return Collections.unmodifiableMap(copy);
     }
 
-    private ChannelFuture bindUdp(InetSocketAddress address) {
-        return new Bootstrap()
-                .group(io.group())
-                .channel(io.datagramChannel())
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER))
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        pipelines.initUdp(ch);
-                    }
-                })
-                .bind(address);
+    private Channel awaitBound(Transport t, InetSocketAddress address, ChannelFuture f) {
+        if (!f.awaitUninterruptibly(config.connectTimeout().toMillis()) || !f.isSuccess()) {
+            throw new TransportException("cannot listen on " + t + " " + address
+                    + (f.cause() != null ? ": " + f.cause().getMessage() : ": timeout"), f.cause());
+        }
+        return f.channel();
+    }
+
+    /**
+     * Binds the UDP listener: on epoll one socket per event loop with {@code SO_REUSEPORT}, the
+     * first to {@code address} (port 0: an ephemeral port), the others to the port it got; on NIO
+     * one socket. Publishes them in {@link #udp} and returns the first.
+     */
+    private Channel listenUdp(InetSocketAddress address) {
+        boolean shared = io.isNative() && io.group().executorCount() > 1;
+        if (shared && address.getPort() != 0) checkPortFree(address);
+        List<Channel> bound = new ArrayList<>();
+        InetSocketAddress next = address;
+        for (EventExecutor loop : io.group()) {
+            Bootstrap b = new Bootstrap()
+                    .group((EventLoop) loop)
+                    .channel(io.datagramChannel())
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER))
+                    .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_RECEIVE_BUFFER)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            pipelines.initUdp(ch);
+                        }
+                    });
+            if (shared) b.option(EpollChannelOption.SO_REUSEPORT, true);
+            Channel ch;
+            try {
+                ch = awaitBound(Transport.UDP, next, b.bind(next));
+            } catch (TransportException e) {
+                for (Channel c : bound) c.close();
+                throw e;
+            }
+            bound.add(ch);
+            udp = bound.toArray(new Channel[0]); // published one by one, so that close() finds them after a failure
+            if (!shared) break;
+            next = new InetSocketAddress(address.getAddress(), ((InetSocketAddress) ch.localAddress()).getPort());
+        }
+        return bound.get(0);
+    }
+
+    /** Fails when another socket holds the UDP port: {@code SO_REUSEPORT} would let us share it with that owner. */
+    private static void checkPortFree(InetSocketAddress address) {
+        try (DatagramSocket probe = new DatagramSocket(address)) {
+            // free: the probe is closed at once and the shared sockets take the port
+        } catch (SocketException e) {
+            throw new TransportException("cannot listen on UDP " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The UDP socket to send from: the calling event loop's own, else one chosen by the destination. */
+    private Channel udpChannel(InetSocketAddress destination) {
+        Channel[] channels = udp;
+        if (channels.length <= 1) return channels.length == 0 ? null : channels[0];
+        for (Channel ch : channels) {
+            if (ch.eventLoop().inEventLoop()) return ch;
+        }
+        return channels[(destination.hashCode() & Integer.MAX_VALUE) % channels.length];
     }
 
     private ChannelFuture bindStream(Transport transport, InetSocketAddress address) {
@@ -298,7 +363,7 @@ public final class NettySipTransport implements SipTransport {
     @Override
     public boolean isOpen(Flow flow) {
         if (closed.get()) return false;
-        if (flow.transport() == Transport.UDP) return udp != null;
+        if (flow.transport() == Transport.UDP) return udp.length > 0;
         return connections.find(flow) != null;
     }
 
@@ -361,6 +426,7 @@ public final class NettySipTransport implements SipTransport {
         if (!closed.compareAndSet(false, true)) return;
         IoSupport s = io;
         for (Channel ch : listeners.values()) ch.close();
+        for (Channel ch : udp) ch.close();
         for (Connection c : connections.all()) c.channel().close();
         if (s != null) {
             long timeout = config.shutdownTimeout().toMillis();
@@ -400,9 +466,9 @@ public final class NettySipTransport implements SipTransport {
 
     private CompletableFuture<Flow> sendUdp(byte[] bytes, InetSocketAddress destination) {
         if (closed.get()) return failed("transport closed");
-        Channel ch = udp;
-        if (ch == null) return failed("not listening on UDP; cannot send to " + destination);
+        if (udp.length == 0) return failed("not listening on UDP; cannot send to " + destination);
         if (destination.isUnresolved()) return resolve(destination).thenCompose(resolved -> sendUdp(bytes, resolved));
+        Channel ch = udpChannel(destination);
         Flow flow = new Flow(Transport.UDP, (InetSocketAddress) ch.localAddress(), destination, 0);
         return complete(ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination)), flow);
     }

@@ -6,6 +6,7 @@ import static io.sipwake.sip.transport.TransportTestSupport.options;
 import static io.sipwake.sip.transport.TransportTestSupport.parse;
 import static io.sipwake.sip.transport.TransportTestSupport.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sipwake.sip.message.SipMessage;
@@ -19,9 +20,12 @@ import io.sipwake.sip.transport.TransportTestSupport.UdpClient;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -266,6 +270,34 @@ class UdpTransportTest {
         DatagramPacket p = client.receivePacket();
         assertThat(p.getPort()).isEqualTo(server.getPort());
         assertThat(transport.isOpen(r.flow())).isTrue();
+    }
+
+    @Test
+    void udpIsServedByEveryEventLoopOnOneSharedPort() throws Exception {
+        Assumptions.assumeTrue(transport.isNative(), "SO_REUSEPORT sockets need epoll");
+        Set<String> threads = new HashSet<>();
+        for (int i = 0; i < 32; i++) {
+            try (UdpClient phone = new UdpClient()) { // a new source port each: the kernel spreads sources over the sockets
+                phone.send(options("UDP", "127.0.0.1:" + phone.port(), "", "c17-" + i), server);
+                Received r = listener.next();
+                threads.add(r.thread());
+
+                transport.send(parse(options("UDP", "127.0.0.1:" + server.getPort(), "", "c17-back-" + i)), r.flow()).get(5, TimeUnit.SECONDS);
+                assertThat(phone.receivePacket().getPort()).isEqualTo(server.getPort());
+            }
+        }
+
+        assertThat(threads).hasSize(2); // loopbackConfig(): two event loops
+    }
+
+    @Test
+    void aSecondServerCannotShareTheUdpPort() throws Exception {
+        NettySipTransport second = new NettySipTransport(loopbackConfig().listen(Transport.UDP, server.getPort()).build());
+
+        assertThatThrownBy(second::start)
+                .isInstanceOf(TransportException.class)
+                .hasMessageContaining("cannot listen on UDP");
+        assertValidMessageStillDelivered("c18-after");
     }
 
     private void assertValidMessageStillDelivered(String callId) throws Exception {
