@@ -169,6 +169,19 @@ public final class LocationService implements AutoCloseable {
     }
 
     /** A read-only snapshot of every AOR's live bindings, sorted by AOR (for the admin API; not for the call path). */
+    /**
+     * Calls {@code action} for every binding that has not expired, without copying or sorting them (for periodic
+     * scans over many bindings; {@link #allBindings} is the sorted snapshot for listings).
+     */
+    public void forEachBinding(java.util.function.Consumer<Binding> action) {
+        long now = clock.millis();
+        bindingsByAor.forEach((aor, all) -> {
+            for (Binding b : all) {
+                if (!b.isExpiredAt(now)) action.accept(b);
+            }
+        });
+    }
+
     public java.util.SortedMap<String, List<Binding>> allBindings() {
         long now = clock.millis();
         java.util.SortedMap<String, List<Binding>> out = new java.util.TreeMap<>();

@@ -197,6 +197,7 @@ public record PushParameters(String provider, boolean sandbox, String param, Lis
      */
     public static void stripFromContacts(io.sipwake.sip.message.SipMessage message) {
         if (!message.hasHeader(io.sipwake.sip.message.HeaderNames.CONTACT) || message.isContactWildcard()) return;
+        if (!mayHavePushParameters(message.headerValues(io.sipwake.sip.message.HeaderNames.CONTACT))) return; // the usual case: no parsing
         List<NameAddress> contacts = message.contacts();
         List<String> stripped = new java.util.ArrayList<>(contacts.size());
         boolean changed = false;
@@ -208,6 +209,15 @@ public record PushParameters(String provider, boolean sandbox, String param, Lis
         if (!changed) return;
         message.removeHeader(io.sipwake.sip.message.HeaderNames.CONTACT);
         for (String c : stripped) message.addHeader(io.sipwake.sip.message.HeaderNames.CONTACT, c);
+    }
+
+    /** A cheap test on the raw Contact values: false only when none can carry a push parameter. */
+    private static boolean mayHavePushParameters(List<String> values) {
+        for (String v : values) {
+            String lower = v.toLowerCase(Locale.ROOT).replace(PURR, "");
+            if (lower.contains("pn-") || lower.contains("app-id") || lower.contains("x-push-uri")) return true;
+        }
+        return false;
     }
 
     /** True when {@code uri} has any push parameter. */

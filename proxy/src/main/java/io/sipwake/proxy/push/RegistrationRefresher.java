@@ -10,7 +10,6 @@ import io.sipwake.store.Binding;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,9 +68,7 @@ public final class RegistrationRefresher implements Runnable {
     public void run() {
         long now = clock.millis();
         pushedFor.keySet().removeIf(this::isGone);
-        for (Map.Entry<String, List<Binding>> aor : locations.allBindings().entrySet()) {
-            for (Binding b : aor.getValue()) refreshIfDue(b, now);
-        }
+        locations.forEachBinding(b -> refreshIfDue(b, now)); // no copy of every binding every scan
     }
 
     private boolean isGone(String key) {

@@ -167,6 +167,18 @@ class PushParametersTest {
     }
 
     @Test
+    void contactsOfAForwardedMessageLoseTheirTokensButKeepThePurr_RFC8599_13() throws Exception {
+        String text = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.9;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\n"
+                + "Call-ID: c\r\nCSeq: 1 INVITE\r\n"
+                + "Contact: <sip:b@192.0.2.1;pn-purr=ZTY4;pn-provider=fcm;pn-prid=tok>\r\nContent-Length: 0\r\n\r\n";
+        io.sipwake.sip.message.SipMessage m = new io.sipwake.sip.parser.SipParser().parse(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        PushParameters.stripFromContacts(m);
+        assertThat(m.header("Contact")).isEqualTo("<sip:b@192.0.2.1;pn-purr=ZTY4>");
+        PushParameters.stripFromContacts(m);
+        assertThat(m.header("Contact")).as("a PURR alone is left as it is").isEqualTo("<sip:b@192.0.2.1;pn-purr=ZTY4>");
+    }
+
+    @Test
     void thePurrStaysWhenTheTokensGo_itIsMadeForThePhonesPeers_RFC8599_6_2_2() {
         assertThat(PushParameters.isPushParameterName("PN-PURR")).isFalse();
         NameAddress contact = NameAddress.parse("<sip:alice@192.0.2.1:5060;transport=tcp;pn-provider=fcm;pn-prid=tok;pn-purr=ZTY4ZDI1M>");
