@@ -1,5 +1,6 @@
 package io.sipwake.bench.compare;
 
+import io.sipwake.bench.wake.InviteCaller;
 import io.sipwake.push.apns.testing.MockApns;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,7 +131,7 @@ final class CapacityBench {
 
     /** Sends n INVITEs to sleeping u0..u(n-1), paced, and waits (bounded) until each has its 100. */
     private void hold(int port, int n) throws Exception {
-        try (WakeBench.Caller caller = new WakeBench.Caller(port, null)) {
+        try (InviteCaller caller = new InviteCaller(port, SideBySide.DOMAIN, null)) {
             List<String[]> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String[] call = {"u" + i, "held-" + i + "-" + UUID.randomUUID()};
@@ -139,8 +140,8 @@ final class CapacityBench {
                 if (i % 200 == 199) h.pause(100); // 2,000 INVITEs/s: no burst drops on the UDP socket
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (caller.trying() < n) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("only " + caller.trying() + " of " + n + " INVITEs answered");
+            while (caller.answeredCount() < n) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("only " + caller.answeredCount() + " of " + n + " INVITEs answered");
                 h.pause(1_000);
                 for (String[] c : calls) if (!caller.isAnswered(c[1])) caller.invite(c[0], c[1]);
             }

@@ -1,11 +1,10 @@
 package io.sipwake.bench.compare;
 
+import io.sipwake.bench.wake.InviteCaller;
 import io.sipwake.bench.wake.WakePathBenchmark;
 import io.sipwake.push.apns.testing.MockApns;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -174,9 +173,9 @@ final class WakeBench {
             }
             h.pause(500); // the proxy has seen every connection close: the phones are asleep
             for (Phone p : phones) p.armed.set(true);
-            try (Caller caller = new Caller(port, pushWakes ? null : this::wakeByCallId)) {
-                for (Phone p : phones) caller.invite(p);
-                caller.awaitAll(phones, 30 + k / 20);
+            try (InviteCaller caller = new InviteCaller(port, SideBySide.DOMAIN, pushWakes ? null : this::wakeByCallId)) {
+                for (Phone p : phones) caller.invite(p.user, p.callId);
+                caller.awaitAll(phones.stream().map(p -> p.callId).toList(), 30 + k / 20);
             }
             List<Long> nanos = new ArrayList<>();
             for (Phone p : phones) {
@@ -275,110 +274,4 @@ final class WakeBench {
         }
     }
 
-    /** The caller: K INVITEs on one UDP socket, ACKs of the final responses; reports each 100 when asked to. */
-    static final class Caller implements AutoCloseable {
-        private final DatagramSocket socket;
-        private final int port;
-        private final Consumer<String> onTrying;
-        private final Map<String, String> inviteByCallId = new ConcurrentHashMap<>();
-        private final Set<String> answered = ConcurrentHashMap.newKeySet();
-        private final Map<String, Integer> finals = new ConcurrentHashMap<>();
-        private final Thread receiver;
-
-        Caller(int port, Consumer<String> onTrying) throws IOException {
-            this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            this.socket.setReceiveBufferSize(4 << 20);
-            this.port = port;
-            this.onTrying = onTrying;
-            this.receiver = new Thread(this::receive, "wake-caller");
-            this.receiver.setDaemon(true);
-            this.receiver.start();
-        }
-
-        boolean isAnswered(String callId) {
-            return answered.contains(callId);
-        }
-
-        int trying() {
-            return answered.size();
-        }
-
-        void invite(WakeBench.Rounds.Phone p) throws IOException {
-            invite(p.user, p.callId);
-        }
-
-        void invite(String user, String callId) throws IOException {
-            String uri = "sip:" + user + "@" + SideBySide.DOMAIN;
-            String sdp = "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                    + "m=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
-            String invite = "INVITE " + uri + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK" + UUID.randomUUID() + ";rport\r\n"
-                    + "Max-Forwards: 70\r\nFrom: \"Bench Caller\" <sip:caller@" + SideBySide.DOMAIN + ">;tag=c" + user + "\r\n"
-                    + "To: <" + uri + ">\r\nCall-ID: " + callId + "\r\nCSeq: 1 INVITE\r\n"
-                    + "Contact: <sip:caller@127.0.0.1:" + socket.getLocalPort() + ">\r\n"
-                    + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
-            inviteByCallId.put(callId, invite);
-            send(invite);
-        }
-
-        /** Waits until every call has its final response (486); resends INVITEs that got no answer at all. */
-        void awaitAll(List<WakeBench.Rounds.Phone> phones, long seconds) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            long nextResend = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            while (finals.size() < phones.size()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + finals.size() + " of " + phones.size() + " calls ended within " + seconds + " s");
-                }
-                if (System.nanoTime() > nextResend) {
-                    for (var p : phones) if (!answered.contains(p.callId)) send(inviteByCallId.get(p.callId));
-                    nextResend = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000);
-                }
-                Thread.sleep(5);
-            }
-            for (Map.Entry<String, Integer> e : finals.entrySet()) {
-                if (e.getValue() != 486) throw new IllegalStateException("call " + e.getKey() + " ended with " + e.getValue() + ", not 486");
-            }
-        }
-
-        private void receive() {
-            byte[] buf = new byte[65_535];
-            while (!socket.isClosed()) {
-                try {
-                    DatagramPacket dp = new DatagramPacket(buf, buf.length);
-                    socket.receive(dp);
-                    String m = new String(dp.getData(), 0, dp.getLength(), StandardCharsets.UTF_8);
-                    if (!m.startsWith("SIP/2.0 ")) continue;
-                    int status = Integer.parseInt(m.substring(8, 11));
-                    String callId = CallProbe.header(m, "call-id");
-                    String cseq = CallProbe.header(m, "cseq");
-                    if (callId == null || cseq == null || !cseq.endsWith("INVITE")) continue;
-                    if (answered.add(callId) && status == 100 && onTrying != null) onTrying.accept(callId);
-                    if (status >= 200 && finals.putIfAbsent(callId, status) == null && status >= 300) ack(callId, CallProbe.header(m, "to"), m);
-                } catch (IOException | RuntimeException e) {
-                    if (socket.isClosed()) return;
-                }
-            }
-        }
-
-        /** ACK of a non-2xx final response: same branch as the INVITE (RFC 3261 §17.1.1.3). */
-        private void ack(String callId, String to, String response) throws IOException {
-            String invite = inviteByCallId.get(callId);
-            String uri = invite.substring("INVITE ".length(), invite.indexOf(" SIP/2.0"));
-            String via = invite.lines().filter(l -> l.startsWith("Via:")).findFirst().orElseThrow();
-            String from = invite.lines().filter(l -> l.startsWith("From:")).findFirst().orElseThrow();
-            send("ACK " + uri + " SIP/2.0\r\n" + via + "\r\nMax-Forwards: 70\r\n" + from + "\r\nTo: " + to + "\r\nCall-ID: " + callId
-                    + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
-        }
-
-        private void send(String text) throws IOException {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            socket.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), port));
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            socket.close();
-            receiver.join(2_000);
-        }
-    }
 }

@@ -14,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -212,9 +211,9 @@ public final class WakePathBenchmark {
         }
         for (Phone p : phones) p.arm(k);
         long budgetSeconds = 30 + k / 20;
-        try (Caller caller = new Caller(port)) {
-            for (Phone p : phones) caller.invite(p);
-            caller.awaitAll(phones, budgetSeconds);
+        try (InviteCaller caller = new InviteCaller(port, "127.0.0.1:" + port, null)) {
+            for (Phone p : phones) caller.invite(p.user, p.callId);
+            caller.awaitAll(phones.stream().map(p -> p.callId).toList(), budgetSeconds);
         }
         for (Phone p : phones) {
             if (!p.done.await(5, TimeUnit.SECONDS)) throw new IllegalStateException(p.user + " never got its INVITE");
@@ -340,107 +339,6 @@ public final class WakePathBenchmark {
             }
         }
         return sb.append("Content-Length: 0\r\n\r\n").toString();
-    }
-
-    /** A caller on one UDP socket: K INVITEs, ACKs of their final responses, bounded retransmission. */
-    static final class Caller implements AutoCloseable {
-        private final DatagramSocket socket;
-        private final int serverPort;
-        private final Map<String, String> inviteByCallId = new ConcurrentHashMap<>();
-        private final Map<String, String> branchByCallId = new ConcurrentHashMap<>();
-        private final Set<String> answered = ConcurrentHashMap.newKeySet();
-        private final Map<String, Integer> finals = new ConcurrentHashMap<>();
-        private final Thread receiver;
-
-        Caller(int serverPort) throws SocketException {
-            this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            this.socket.setReceiveBufferSize(4 << 20);
-            this.serverPort = serverPort;
-            this.receiver = daemon("caller").newThread(this::receive);
-            receiver.start();
-        }
-
-        void invite(Phone p) throws IOException {
-            String branch = "z9hG4bK" + UUID.randomUUID();
-            String uri = "sip:" + p.user + "@127.0.0.1:" + serverPort;
-            String sdp = "v=0\r\no=caller 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                    + "m=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
-            String invite = "INVITE " + uri + " SIP/2.0\r\n" + via(branch) + "Max-Forwards: 70\r\n" + from(p)
-                    + "To: <" + uri + ">\r\nCall-ID: " + p.callId + "\r\nCSeq: 1 INVITE\r\n"
-                    + "Contact: <sip:caller@127.0.0.1:" + socket.getLocalPort() + ">\r\n"
-                    + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
-            branchByCallId.put(p.callId, branch);
-            inviteByCallId.put(p.callId, invite);
-            send(invite);
-        }
-
-        private String via(String branch) {
-            return "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=" + branch + ";rport\r\n";
-        }
-
-        private static String from(Phone p) {
-            return "From: \"Bench Caller\" <sip:caller@127.0.0.1>;tag=c" + p.user + "\r\n";
-        }
-
-        /** Waits until every call has its final response; resends INVITEs that got no answer at all (UDP loss). */
-        void awaitAll(List<Phone> phones, long seconds) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            long nextResend = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            while (finals.size() < phones.size()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + finals.size() + " of " + phones.size() + " calls ended within " + seconds + " s");
-                }
-                if (System.nanoTime() > nextResend) {
-                    for (Phone p : phones) if (!answered.contains(p.callId)) send(inviteByCallId.get(p.callId));
-                    nextResend = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000);
-                }
-                Thread.sleep(5);
-            }
-            for (Map.Entry<String, Integer> e : finals.entrySet()) {
-                if (e.getValue() != 486) throw new IllegalStateException("call " + e.getKey() + " ended with " + e.getValue() + ", not 486");
-            }
-        }
-
-        private void receive() {
-            byte[] buf = new byte[65_535];
-            while (!socket.isClosed()) {
-                try {
-                    DatagramPacket dp = new DatagramPacket(buf, buf.length);
-                    socket.receive(dp);
-                    String m = new String(dp.getData(), 0, dp.getLength(), StandardCharsets.UTF_8);
-                    if (!m.startsWith("SIP/2.0 ")) continue;
-                    int status = Integer.parseInt(m.substring(8, 11));
-                    String callId = header(m, "call-id", "i");
-                    if (callId == null || !header(m, "cseq", "").endsWith("INVITE")) continue;
-                    answered.add(callId);
-                    if (status >= 200) {
-                        finals.putIfAbsent(callId, status);
-                        if (status >= 300) ack(callId, header(m, "to", "t"));
-                    }
-                } catch (IOException e) {
-                    if (socket.isClosed()) return;
-                }
-            }
-        }
-
-        private void ack(String callId, String to) throws IOException {
-            String invite = inviteByCallId.get(callId);
-            String uri = invite.substring("INVITE ".length(), invite.indexOf(" SIP/2.0"));
-            String from = invite.lines().filter(l -> l.startsWith("From:")).findFirst().orElseThrow();
-            send("ACK " + uri + " SIP/2.0\r\n" + via(branchByCallId.get(callId)) + "Max-Forwards: 70\r\n" + from + "\r\n"
-                    + "To: " + to + "\r\nCall-ID: " + callId + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
-        }
-
-        private void send(String text) throws IOException {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            socket.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), serverPort));
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            socket.close();
-            receiver.join(2_000);
-        }
     }
 
     /** Cuts a SIP byte stream into messages (CRLF keep-alives skipped, Content-Length honoured). */
